@@ -1,5 +1,5 @@
 //! RFC 6962 hashing (c2sp-digest §7.1): leaf and interior-node hashes with
-//! domain separation, and the [`Hash`] value they produce.
+//! domain separation, and the [`Hash`](struct@Hash) value they produce.
 
 use alloc::string::String;
 use core::fmt;
