@@ -324,3 +324,34 @@ fn flatten(hashes: &[Hash]) -> Vec<u8> {
     }
     data
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::leaf_hash;
+    use crate::tree::MAX_TREE_SIZE;
+
+    #[test]
+    fn refuses_to_grow_past_the_largest_tree() {
+        let mut builder = TileBuilder::new();
+        builder.append(&[leaf_hash(b"a")]).unwrap();
+        let before = builder.root();
+        builder.size = MAX_TREE_SIZE;
+        assert_eq!(
+            builder.append(&[leaf_hash(b"b")]),
+            Err(ProofsError::TreeSizeTooLarge(MAX_TREE_SIZE + 1))
+        );
+        assert_eq!(builder.size(), MAX_TREE_SIZE);
+        builder.size = 1;
+        assert_eq!(builder.root(), before);
+    }
+
+    #[test]
+    fn empty_appends_change_nothing() {
+        let mut builder = TileBuilder::new();
+        let appended = builder.append(&[]).unwrap();
+        assert_eq!(appended.root(), &RootHash::empty());
+        assert!(appended.tiles().is_empty());
+        assert!(builder.partial_tiles().is_empty());
+    }
+}
