@@ -30,7 +30,113 @@ pub enum ProofsError {
     // ------------------------------------------------------------------
     // note, checkpoint, cosignature, witness_api, tlog_proof: signed notes.
     // ------------------------------------------------------------------
-
+    // note: key names, keys and signed notes (c2sp-digest §1).
+    /// A key name was empty.
+    #[error("key name must not be empty")]
+    KeyNameEmpty,
+    /// A key name contained `+`, which separates vkey fields.
+    #[error("key name must not contain '+'")]
+    KeyNameHasPlus,
+    /// A key name contained a Unicode space (Go's `unicode.IsSpace`).
+    #[error("key name must not contain a Unicode space")]
+    KeyNameHasSpace,
+    /// A key name contained a control character, which no note may hold.
+    #[error("key name must not contain a control character")]
+    KeyNameHasControl,
+    /// A key carried a type byte other than 0x01 (Ed25519) or 0x04 (cosignature/v1).
+    #[error("unknown key type 0x{0:02x}: only 0x01 and 0x04 are supported")]
+    UnknownKeyType(u8),
+    /// A key string had fewer than the required `+`-separated fields.
+    #[error("key string must be name+hexid+base64(type||key)")]
+    KeyMissingField,
+    /// A key ID field was not exactly eight hex digits.
+    #[error("key ID must be exactly 8 hex digits")]
+    BadKeyIdHex,
+    /// A key's stated ID differs from the one computed from name, type and key.
+    #[error("key ID {stated:08x} does not match computed {computed:08x}")]
+    KeyIdMismatch {
+        /// The ID written in the key string.
+        stated: u32,
+        /// The ID computed as the first 4 bytes of SHA-256(name || LF || type || key).
+        computed: u32,
+    },
+    /// A key's base64 field was invalid or non-canonical.
+    #[error("key is not valid canonical base64")]
+    BadKeyBase64,
+    /// A key's base64 field did not hold a type byte and 32 key bytes.
+    #[error("key must be 32 bytes after the type byte, got {0}")]
+    BadKeyLength(usize),
+    /// A public key is not a valid Ed25519 point.
+    #[error("public key is not a valid Ed25519 point")]
+    InvalidPublicKey,
+    /// A public key is a small-order Ed25519 point.
+    #[error("public key is a weak (small-order) Ed25519 point")]
+    WeakPublicKey,
+    /// A signer key string did not start with `PRIVATE+KEY+`.
+    #[error("signer key must start with PRIVATE+KEY+")]
+    SignerKeyMissingPrefix,
+    /// A key of the wrong type was used (0x04 for a note, 0x01 for a cosignature).
+    #[error("key type 0x{got:02x} used where 0x{expected:02x} is required")]
+    WrongKeyType {
+        /// The type byte the operation needs.
+        expected: u8,
+        /// The type byte of the key given.
+        got: u8,
+    },
+    /// A note exceeded the size limit.
+    #[error("note is {0} bytes, above the limit")]
+    NoteTooLarge(usize),
+    /// A note was not valid UTF-8.
+    #[error("note must be valid UTF-8")]
+    NoteNotUtf8,
+    /// A note held a byte below 0x20 other than LF (CR and TAB included).
+    #[error("note must not contain control byte 0x{0:02x}")]
+    NoteControlCharacter(u8),
+    /// A note had no blank line separating text from signatures.
+    #[error("note has no blank line before its signatures")]
+    NoteNoSignatureBlock,
+    /// Nothing followed a note's blank separator line.
+    #[error("note has no signature lines")]
+    NoteNoSignatures,
+    /// A note's last signature line did not end in LF.
+    #[error("note must end in LF")]
+    NoteNoFinalNewline,
+    /// Note text to be signed was empty.
+    #[error("note text must not be empty")]
+    NoteTextEmpty,
+    /// Note text to be signed did not end in LF.
+    #[error("note text must end in LF")]
+    NoteTextNoFinalNewline,
+    /// A note had more signature lines than the limit.
+    #[error("note has {0} signature lines, above the limit")]
+    TooManySignatures(usize),
+    /// A signature line did not start with an em dash (U+2014) and a space.
+    #[error("signature line must start with an em dash and a space")]
+    SignatureLineNoEmDash,
+    /// A signature line had no space between key name and signature.
+    #[error("signature line must be '— name base64'")]
+    SignatureLineNoSpace,
+    /// A signature was not valid canonical standard base64.
+    #[error("signature is not valid canonical base64")]
+    SignatureBase64,
+    /// A signature decoded to fewer than 5 bytes (key ID plus at least one).
+    #[error("signature decodes to {0} bytes, fewer than 5")]
+    SignatureTooShort(usize),
+    /// A signature line from a trusted key did not verify.
+    #[error("signature by trusted key {key_id:08x} does not verify")]
+    BadSignature {
+        /// The key ID of the trusted key.
+        key_id: u32,
+    },
+    /// Two different trusted keys share the name and key ID on a line.
+    #[error("two trusted keys share name and key ID {key_id:08x}")]
+    AmbiguousVerifierKey {
+        /// The shared key ID.
+        key_id: u32,
+    },
+    /// No trusted key signed the note.
+    #[error("note carries no signature from a trusted key")]
+    NoteUnverified,
     // ------------------------------------------------------------------
     // record, state: the Sightline record grammar and replayed state.
     // ------------------------------------------------------------------

@@ -26,6 +26,8 @@ extern crate alloc;
 pub mod hash;
 
 // --- signed notes ------------------------------------------------------------
+pub mod note;
+pub use note::{KeyName, KeyType, Note, NoteSignature, SignerKey, VerifierKey};
 
 // --- records and state -------------------------------------------------------
 
