@@ -137,6 +137,47 @@ pub enum ProofsError {
     /// No trusted key signed the note.
     #[error("note carries no signature from a trusted key")]
     NoteUnverified,
+    // decimal: sizes, indexes and `old` values (c2sp-digest §2.3, §4.2, §6.1).
+    /// A number was empty or held a character other than an ASCII digit.
+    #[error("number must be ASCII decimal digits only")]
+    NotDecimal,
+    /// A number other than 0 started with 0.
+    #[error("number must not have leading zeros")]
+    DecimalLeadingZero,
+    /// A number exceeded i64::MAX, the largest tree size or time allowed.
+    #[error("number must not exceed 2^63-1")]
+    DecimalTooLarge,
+    // checkpoint: checkpoint text and signed checkpoints (c2sp-digest §2).
+    /// An origin was empty.
+    #[error("origin must not be empty")]
+    OriginEmpty,
+    /// An origin contained `+`.
+    #[error("origin must not contain '+'")]
+    OriginHasPlus,
+    /// An origin contained a Unicode space.
+    #[error("origin must not contain a Unicode space")]
+    OriginHasSpace,
+    /// An origin contained a control character.
+    #[error("origin must not contain a control character")]
+    OriginHasControl,
+    /// Checkpoint text had fewer than three LF-terminated lines.
+    #[error("checkpoint must have origin, size and root lines, each ending in LF")]
+    CheckpointMissingLine,
+    /// Checkpoint text had lines after the root; Sightline accepts none.
+    #[error("checkpoint must not have extension lines")]
+    CheckpointExtensionLines,
+    /// A checkpoint root was not canonical base64 of 32 bytes.
+    #[error("checkpoint root must be canonical base64 of 32 bytes")]
+    CheckpointBadRoot,
+    /// A checkpoint of size 0 had a root other than SHA-256("").
+    #[error("checkpoint of size 0 must have root SHA-256(\"\")")]
+    CheckpointEmptyTreeRoot,
+    /// A checkpoint's origin was not the one expected.
+    #[error("checkpoint origin is not the expected log")]
+    CheckpointWrongOrigin,
+    /// A log key's name differed from the checkpoint origin it was to sign.
+    #[error("log key name must equal the checkpoint origin")]
+    CheckpointKeyNameMismatch,
     // ------------------------------------------------------------------
     // record, state: the Sightline record grammar and replayed state.
     // ------------------------------------------------------------------

@@ -26,7 +26,10 @@ extern crate alloc;
 pub mod hash;
 
 // --- signed notes ------------------------------------------------------------
+pub mod checkpoint;
+mod decimal;
 pub mod note;
+pub use checkpoint::{Checkpoint, Origin, open_checkpoint, sign_checkpoint};
 pub use note::{KeyName, KeyType, Note, NoteSignature, SignerKey, VerifierKey};
 
 // --- records and state -------------------------------------------------------
