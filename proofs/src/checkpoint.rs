@@ -159,7 +159,7 @@ impl Checkpoint {
 /// that its origin is `origin`; verify the note with `log_keys` (0x01 keys;
 /// lines from other keys, such as witness cosignatures, are ignored).
 /// Returns the checkpoint and the note, whose other lines the caller may
-/// verify next with `cosignature::verify_cosignatures`.
+/// verify next with [`crate::cosignature::verify_cosignatures`].
 ///
 /// Success does not imply that any witness cosigned, that the checkpoint is
 /// fresh, or that it is consistent with any checkpoint seen before: those are

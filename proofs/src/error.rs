@@ -178,6 +178,13 @@ pub enum ProofsError {
     /// A log key's name differed from the checkpoint origin it was to sign.
     #[error("log key name must equal the checkpoint origin")]
     CheckpointKeyNameMismatch,
+    // cosignature: cosignature/v1 (c2sp-digest §3.2).
+    /// A cosignature line's name or key ID was not the witness key's.
+    #[error("cosignature line is not from this witness key")]
+    CosignatureKeyMismatch,
+    /// A cosignature payload was not 8 time bytes plus a 64-byte signature.
+    #[error("cosignature payload must be 72 bytes after the key ID, got {0}")]
+    CosignatureBadLength(usize),
     // ------------------------------------------------------------------
     // record, state: the Sightline record grammar and replayed state.
     // ------------------------------------------------------------------

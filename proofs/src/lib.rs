@@ -27,9 +27,11 @@ pub mod hash;
 
 // --- signed notes ------------------------------------------------------------
 pub mod checkpoint;
+pub mod cosignature;
 mod decimal;
 pub mod note;
 pub use checkpoint::{Checkpoint, Origin, open_checkpoint, sign_checkpoint};
+pub use cosignature::{VerifiedCosignature, cosign, verify_cosignature, verify_cosignatures};
 pub use note::{KeyName, KeyType, Note, NoteSignature, SignerKey, VerifierKey};
 
 // --- records and state -------------------------------------------------------

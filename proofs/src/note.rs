@@ -9,7 +9,7 @@
 //! Parsing and verifying are separate steps: [`Note::parse`] checks only the
 //! structure, [`Note::verify`] checks signatures against keys the caller
 //! trusts. Cosignature lines (type 0x04) are parsed here like any other line
-//! but verified in the `cosignature` module.
+//! but verified in [`crate::cosignature`].
 //!
 //! Where Go is lenient this module is stricter, always in the direction of
 //! rejecting: base64 must be canonical (no stray trailing bits), key names may
@@ -512,7 +512,7 @@ impl SignerKey {
     /// A raw, deterministic Ed25519 signature (RFC 8032) over `message`.
     ///
     /// This does not frame the message for the key type; [`Note::sign`] and
-    /// `cosignature::cosign` do.
+    /// [`crate::cosignature::cosign`] do.
     pub fn sign(&self, message: &[u8]) -> [u8; SIGNATURE_LEN] {
         self.key.sign(message).to_bytes()
     }
@@ -745,7 +745,7 @@ impl Note {
     ///
     /// # Errors
     /// [`ProofsError::WrongKeyType`] for a key that is not 0x01 (use
-    /// `cosignature::cosign` for 0x04 keys);
+    /// [`crate::cosignature::cosign`] for 0x04 keys);
     /// [`ProofsError::TooManySignatures`] if the note is full.
     pub fn sign(&mut self, key: &SignerKey) -> Result<(), ProofsError> {
         if key.key_type() != KeyType::Ed25519 {
