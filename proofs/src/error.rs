@@ -185,6 +185,28 @@ pub enum ProofsError {
     /// A cosignature payload was not 8 time bytes plus a 64-byte signature.
     #[error("cosignature payload must be 72 bytes after the key ID, got {0}")]
     CosignatureBadLength(usize),
+    // witness_api: add-checkpoint bodies (c2sp-digest §4.2).
+    /// An add-checkpoint request or response body exceeded the size limit.
+    #[error("add-checkpoint body is {0} bytes, above the limit")]
+    AddCheckpointTooLarge(usize),
+    /// An add-checkpoint request did not start with an `old N` line.
+    #[error("add-checkpoint request must start with 'old N'")]
+    AddCheckpointMissingOld,
+    /// An add-checkpoint proof line was not canonical base64 of 32 bytes.
+    #[error("add-checkpoint proof line must be canonical base64 of 32 bytes")]
+    AddCheckpointBadProofLine,
+    /// An add-checkpoint request had no blank line before the checkpoint.
+    #[error("add-checkpoint request must have a blank line before the checkpoint")]
+    AddCheckpointMissingBlankLine,
+    /// An add-checkpoint request had more than 63 proof lines.
+    #[error("add-checkpoint proof has {0} lines, more than 63")]
+    AddCheckpointProofTooLong(usize),
+    /// Nothing followed the blank line of an add-checkpoint request.
+    #[error("add-checkpoint request must carry a checkpoint")]
+    AddCheckpointNoCheckpoint,
+    /// A 409 tree-size body was not one decimal line ending in LF.
+    #[error("tree-size body must be 'N' followed by LF")]
+    TreeSizeBodyNoNewline,
     // ------------------------------------------------------------------
     // record, state: the Sightline record grammar and replayed state.
     // ------------------------------------------------------------------

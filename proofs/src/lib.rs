@@ -30,9 +30,11 @@ pub mod checkpoint;
 pub mod cosignature;
 mod decimal;
 pub mod note;
+pub mod witness_api;
 pub use checkpoint::{Checkpoint, Origin, open_checkpoint, sign_checkpoint};
 pub use cosignature::{VerifiedCosignature, cosign, verify_cosignature, verify_cosignatures};
 pub use note::{KeyName, KeyType, Note, NoteSignature, SignerKey, VerifierKey};
+pub use witness_api::AddCheckpointRequest;
 
 // --- records and state -------------------------------------------------------
 
