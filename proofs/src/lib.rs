@@ -23,7 +23,22 @@
 extern crate alloc;
 
 // --- Merkle tree -----------------------------------------------------------
+pub mod consistency;
 pub mod hash;
+pub mod inclusion;
+pub mod node_reader;
+pub mod root;
+pub mod tree;
+
+pub use consistency::{
+    ConsistencyProof, build_consistency_proof, consistency_proof_nodes, verify_consistency,
+};
+pub use inclusion::{
+    InclusionProof, build_inclusion_proof, inclusion_proof_nodes, verify_inclusion,
+};
+pub use node_reader::{MemoryNodeReader, NodeReader};
+pub use root::RootHash;
+pub use tree::{MAX_TREE_SIZE, NodeId, Subtree};
 
 // --- signed notes ------------------------------------------------------------
 pub mod checkpoint;
