@@ -13,9 +13,10 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::ProofsError;
-use crate::decimal::{check_decimal, parse_decimal};
-use crate::hash::{EMPTY_ROOT, Hash};
+use crate::decimal::parse_decimal;
+use crate::hash::Hash;
 use crate::note::{KeyName, NameFault, Note, SignerKey, VerifierKey, check_name};
+use crate::root::RootHash;
 
 /// A log's identity: the first line of its checkpoints and, in Sightline,
 /// also the name of its signing key (c2sp-digest §2.1, DESIGN §3).
@@ -75,23 +76,23 @@ impl fmt::Debug for Origin {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Checkpoint {
     origin: Origin,
-    size: u64,
-    root: Hash,
+    // Size and root travel as one validated tree head, the type every
+    // Merkle verifier takes.
+    root: RootHash,
 }
 
 impl Checkpoint {
     /// Builds a checkpoint from its values (c2sp-digest §2.1).
     ///
     /// # Errors
-    /// [`ProofsError::DecimalTooLarge`] if `size > i64::MAX`;
-    /// [`ProofsError::CheckpointEmptyTreeRoot`] if `size == 0` and the root
+    /// [`ProofsError::TreeSizeTooLarge`] if `size > i64::MAX`;
+    /// [`ProofsError::EmptyTreeRootMismatch`] if `size == 0` and the root
     /// is not `SHA-256("")`.
     pub fn new(origin: Origin, size: u64, root: Hash) -> Result<Self, ProofsError> {
-        check_decimal(size)?;
-        if size == 0 && root != EMPTY_ROOT {
-            return Err(ProofsError::CheckpointEmptyTreeRoot);
-        }
-        Ok(Self { origin, size, root })
+        Ok(Self {
+            origin,
+            root: RootHash::new(size, root)?,
+        })
     }
 
     /// Parses checkpoint text, the note text without signatures
@@ -104,7 +105,7 @@ impl Checkpoint {
     /// [`ProofsError::NotDecimal`], [`ProofsError::DecimalLeadingZero`] or
     /// [`ProofsError::DecimalTooLarge`] for the size;
     /// [`ProofsError::CheckpointBadRoot`] unless the root is canonical base64
-    /// of 32 bytes; [`ProofsError::CheckpointEmptyTreeRoot`].
+    /// of 32 bytes; [`ProofsError::EmptyTreeRootMismatch`].
     pub fn parse_text(text: &str) -> Result<Self, ProofsError> {
         let (origin, rest) = text
             .split_once('\n')
@@ -131,8 +132,8 @@ impl Checkpoint {
         alloc::format!(
             "{}\n{}\n{}\n",
             self.origin,
-            self.size,
-            self.root.to_base64()
+            self.size(),
+            self.root.hash().to_base64()
         )
     }
 
@@ -143,11 +144,16 @@ impl Checkpoint {
 
     /// The tree size.
     pub fn size(&self) -> u64 {
-        self.size
+        self.root.size()
     }
 
     /// The RFC 6962 root hash of the tree of that size.
     pub fn root(&self) -> Hash {
+        *self.root.hash()
+    }
+
+    /// Size and root together, as the Merkle verifiers take them.
+    pub fn root_hash(&self) -> RootHash {
         self.root
     }
 }
@@ -236,14 +242,14 @@ mod tests {
 
     #[test]
     fn empty_tree_needs_empty_root() {
-        assert!(Checkpoint::new(origin(), 0, EMPTY_ROOT).is_ok());
+        assert!(Checkpoint::new(origin(), 0, crate::EMPTY_ROOT).is_ok());
         assert_eq!(
             Checkpoint::new(origin(), 0, Hash::new([1; 32])),
-            Err(ProofsError::CheckpointEmptyTreeRoot)
+            Err(ProofsError::EmptyTreeRootMismatch)
         );
         assert_eq!(
             Checkpoint::new(origin(), u64::MAX, Hash::new([1; 32])),
-            Err(ProofsError::DecimalTooLarge)
+            Err(ProofsError::TreeSizeTooLarge(u64::MAX))
         );
     }
 

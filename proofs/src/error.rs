@@ -296,9 +296,6 @@ pub enum ProofsError {
     /// A checkpoint root was not canonical base64 of 32 bytes.
     #[error("checkpoint root must be canonical base64 of 32 bytes")]
     CheckpointBadRoot,
-    /// A checkpoint of size 0 had a root other than SHA-256("").
-    #[error("checkpoint of size 0 must have root SHA-256(\"\")")]
-    CheckpointEmptyTreeRoot,
     /// A checkpoint's origin was not the one expected.
     #[error("checkpoint origin is not the expected log")]
     CheckpointWrongOrigin,
