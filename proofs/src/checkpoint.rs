@@ -13,10 +13,10 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::ProofsError;
-use crate::decimal::parse_decimal;
 use crate::hash::Hash;
 use crate::note::{KeyName, NameFault, Note, SignerKey, VerifierKey, check_name};
 use crate::root::RootHash;
+use crate::wire::parse_decimal;
 
 /// A log's identity: the first line of its checkpoints and, in Sightline,
 /// also the name of its signing key (c2sp-digest §2.1, DESIGN §3).

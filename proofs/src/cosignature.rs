@@ -19,8 +19,8 @@ use alloc::vec::Vec;
 
 use crate::ProofsError;
 use crate::checkpoint::Checkpoint;
-use crate::decimal::check_decimal;
 use crate::note::{KeyType, Note, NoteSignature, SIGNATURE_LEN, SignerKey, VerifierKey, find_key};
+use crate::wire::check_decimal;
 
 /// Bytes of a cosignature after the key ID: an 8-byte time and a 64-byte
 /// Ed25519 signature.

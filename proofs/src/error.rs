@@ -264,7 +264,7 @@ pub enum ProofsError {
     /// No trusted key signed the note.
     #[error("note carries no signature from a trusted key")]
     NoteUnverified,
-    // decimal: sizes, indexes and `old` values (c2sp-digest §2.3, §4.2, §6.1).
+    // wire: sizes, indexes and `old` values (c2sp-digest §2.3, §4.2, §6.1).
     /// A number was empty or held a character other than an ASCII digit.
     #[error("number must be ASCII decimal digits only")]
     NotDecimal,
@@ -331,6 +331,34 @@ pub enum ProofsError {
     /// A 409 tree-size body was not one decimal line ending in LF.
     #[error("tree-size body must be 'N' followed by LF")]
     TreeSizeBodyNoNewline,
+    // tlog_proof: c2sp.org/tlog-proof@v1 (c2sp-digest §6.1).
+    /// A tlog-proof did not start with the line `c2sp.org/tlog-proof@v1`.
+    #[error("tlog-proof must start with 'c2sp.org/tlog-proof@v1'")]
+    TlogProofBadHeader,
+    /// A tlog-proof `extra` line was not canonical standard base64.
+    #[error("tlog-proof extra data must be canonical base64")]
+    TlogProofBadExtra,
+    /// A tlog-proof `extra` line carried no data; it must then be omitted.
+    #[error("tlog-proof extra line must be omitted when there is no extra data")]
+    TlogProofEmptyExtra,
+    /// A tlog-proof `extra` payload exceeded the size limit.
+    #[error("tlog-proof extra data is above the size limit")]
+    TlogProofExtraTooLarge,
+    /// A tlog-proof had no `index N` line where one was required.
+    #[error("tlog-proof must have an 'index N' line after the header")]
+    TlogProofMissingIndex,
+    /// A tlog-proof path line was not canonical base64 of 32 bytes.
+    #[error("tlog-proof path line must be canonical base64 of 32 bytes")]
+    TlogProofBadPathLine,
+    /// A tlog-proof had more than 63 path lines.
+    #[error("tlog-proof path has {0} lines, more than 63")]
+    TlogProofPathTooLong(usize),
+    /// A tlog-proof had no blank line before its checkpoint.
+    #[error("tlog-proof must have a blank line before the checkpoint")]
+    TlogProofMissingBlankLine,
+    /// Nothing followed the blank line of a tlog-proof.
+    #[error("tlog-proof must carry a checkpoint")]
+    TlogProofNoCheckpoint,
     // ------------------------------------------------------------------
     // record, state: the Sightline record grammar and replayed state.
     // ------------------------------------------------------------------

@@ -18,9 +18,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::ProofsError;
-use crate::decimal::{check_decimal, parse_decimal};
 use crate::hash::Hash;
 use crate::note::{MAX_SIGNATURES, NoteSignature};
+use crate::wire::{check_decimal, parse_decimal, split_line};
 
 /// Most consistency-proof lines a request may carry: a proof between trees of
 /// at most 2^63 - 1 leaves has at most 63 hashes (c2sp-digest §4.2).
@@ -157,13 +157,6 @@ impl AddCheckpointRequest {
     pub fn checkpoint(&self) -> &[u8] {
         &self.checkpoint
     }
-}
-
-/// Splits off one LF-terminated line, without its LF.
-fn split_line(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
-    let end = bytes.iter().position(|&b| b == b'\n')?;
-    // `end` indexes an LF inside `bytes`, so both ranges are in bounds.
-    Some((bytes.get(..end)?, bytes.get(end + 1..)?))
 }
 
 /// Parses a 200 response body: one or more cosignature lines, each ending in
