@@ -244,7 +244,10 @@ fn parse_key_id_hex(text: &str) -> Result<u32, ProofsError> {
 fn parse_typed_key(text: &str) -> Result<(KeyType, [u8; KEY_LEN]), ProofsError> {
     // 33 bytes encode to 44 characters; bounding first caps the work on junk.
     if text.len() > 44 {
-        return Err(ProofsError::BadKeyLength(text.len() / 4 * 3));
+        // Report roughly what the key would decode to, minus its type byte.
+        return Err(ProofsError::BadKeyLength(
+            (text.len() / 4 * 3).saturating_sub(1),
+        ));
     }
     let raw = STANDARD
         .decode(text)

@@ -383,6 +383,16 @@ fn vkey_rejections() {
         VerifierKey::parse("n+00000000+AQ"),
         Err(ProofsError::BadKeyBase64)
     );
+    // Too long: 48 characters would be 36 bytes, 35 after the type byte.
+    assert_eq!(
+        VerifierKey::parse(&format!("n+00000000+{}", "A".repeat(48))),
+        Err(ProofsError::BadKeyLength(35))
+    );
+    // Empty key field.
+    assert_eq!(
+        VerifierKey::parse("n+00000000+"),
+        Err(ProofsError::BadKeyLength(0))
+    );
     // Not a point: y = 2 does not decompress on edwards25519.
     let mut not_point = [0u8; 32];
     not_point[0] = 2;
