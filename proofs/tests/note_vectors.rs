@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use sha2::Digest as _;
+
 use sightline_proofs::checkpoint::{Checkpoint, Origin, open_checkpoint, sign_checkpoint};
 use sightline_proofs::cosignature::{
     cosign, cosigned_message, verify_cosignature, verify_cosignatures,
@@ -890,9 +892,67 @@ fn tlog_proof_parse_rejections() {
             input.get(..60)
         );
     }
+    // Extra data above 4096 bytes, as text and as a value.
+    let big = text.replacen(
+        "index 5",
+        &format!("extra {}\nindex 5", "A".repeat(5468)),
+        1,
+    );
+    assert_eq!(
+        TlogProof::parse(big.as_bytes()),
+        Err(ProofsError::TlogProofExtraTooLarge)
+    );
+    let big = text.replacen(
+        "index 5",
+        &format!("extra {}\nindex 5", "AAAA".repeat(1366)),
+        1,
+    );
+    assert_eq!(
+        TlogProof::parse(big.as_bytes()),
+        Err(ProofsError::TlogProofExtraTooLarge)
+    );
+    assert_eq!(
+        TlogProof::new(Some(vec![0; 4097]), 0, vec![], b"x".to_vec()),
+        Err(ProofsError::TlogProofExtraTooLarge)
+    );
+    assert_eq!(
+        TlogProof::new(Some(vec![0; 4096]), 0, vec![], b"x".to_vec()).map(|p| p.index()),
+        Ok(0)
+    );
     // A valid extra line round-trips.
     let with_extra = text.replacen("index 5", "extra AQID\nindex 5", 1);
     let proof = TlogProof::parse(with_extra.as_bytes()).expect("parse");
     assert_eq!(proof.extra(), Some(&[1u8, 2, 3][..]));
     assert_eq!(proof.to_bytes(), with_extra.as_bytes());
+}
+
+#[test]
+fn colliding_key_ids_are_ambiguous() {
+    // Seeds found by testdata/note/keyid_collision.py (see the README).
+    let key = |i: u32| {
+        let seed: [u8; 32] = sha2::Sha256::digest(format!("sightline keyid collision {i}")).into();
+        SignerKey::from_seed(
+            KeyName::new("collide").expect("name"),
+            KeyType::Ed25519,
+            seed,
+        )
+        .expect("key")
+    };
+    let (a, b) = (key(25_021), key(82_765));
+    assert_eq!(a.key_id(), 0xb12e_5c9d);
+    assert_eq!(b.key_id(), a.key_id());
+    assert_ne!(a.verifier(), b.verifier());
+    let mut note = Note::new("which key?\n").expect("text");
+    note.sign(&a).expect("sign");
+    assert_eq!(
+        note.verify(&[a.verifier(), b.verifier()]),
+        Err(ProofsError::AmbiguousVerifierKey {
+            key_id: 0xb12e_5c9d
+        })
+    );
+    // Listing the same key twice is not ambiguous.
+    assert_eq!(
+        note.verify(&[a.verifier(), a.verifier()]),
+        Ok(vec![a.verifier()])
+    );
 }
