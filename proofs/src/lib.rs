@@ -49,6 +49,17 @@ pub use tile_builder::TileBuilder;
 pub use tree::{MAX_TREE_SIZE, NodeId, Subtree};
 
 // --- signed notes ------------------------------------------------------------
+pub mod checkpoint;
+pub mod cosignature;
+pub mod note;
+pub mod tlog_proof;
+mod wire;
+pub mod witness_api;
+pub use checkpoint::{Checkpoint, Origin, open_checkpoint, sign_checkpoint};
+pub use cosignature::{VerifiedCosignature, cosign, verify_cosignature, verify_cosignatures};
+pub use note::{KeyName, KeyType, Note, NoteSignature, SignerKey, VerifierKey};
+pub use tlog_proof::{TlogProof, verify_tlog_proof};
+pub use witness_api::AddCheckpointRequest;
 
 // --- records and state -------------------------------------------------------
 
