@@ -33,6 +33,8 @@ pub use checkpoint::{Checkpoint, Origin, open_checkpoint, sign_checkpoint};
 pub use note::{KeyName, KeyType, Note, NoteSignature, SignerKey, VerifierKey};
 
 // --- records and state -------------------------------------------------------
+pub mod record;
+pub mod state;
 
 // --- policy and bundles -----------------------------------------------------
 
