@@ -35,6 +35,8 @@ pub use note::{KeyName, KeyType, Note, NoteSignature, SignerKey, VerifierKey};
 // --- records and state -------------------------------------------------------
 pub mod record;
 pub mod state;
+pub use record::{Record, SignedRecord};
+pub use state::{AdmissionRules, LogState};
 
 // --- policy and bundles -----------------------------------------------------
 

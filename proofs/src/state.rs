@@ -48,6 +48,38 @@
 //!   through the state entry (DESIGN §6 step 7), and the log keeps recording
 //!   so that attribution stays complete.
 
+//!
+//! # Example
+//!
+//! ```
+//! use std::collections::BTreeMap;
+//! use sightline_proofs::note::{KeyName, KeyType, SignerKey};
+//! use sightline_proofs::record::{Pattern, Pause, Reason, Record, SignedRecord, Timestamp};
+//! use sightline_proofs::state::{AdmissionRules, LogState, LoggedRelease};
+//!
+//! let root = SignerKey::from_seed(KeyName::new("root")?, KeyType::Ed25519, [1; 32])?;
+//! let rules = AdmissionRules::new(vec![root.verifier()], 1, 300)?;
+//! let now = 1_700_000_000;
+//!
+//! // A root key may pause any target on its own.
+//! let pause = Record::Pause(Pause::new(
+//!     Pattern::new("acme/thermostat/*")?,
+//!     Reason::new("boot loop on t3")?,
+//!     Timestamp::from_unix(now)?,
+//! ));
+//! let entry = SignedRecord::sign(&pause, &[&root])?.to_bytes();
+//!
+//! let mut state = LogState::new();
+//! let releases = BTreeMap::<u64, LoggedRelease>::new();
+//! let admitted = state.admit(&entry, 0, now, &rules, &releases)?;
+//! state.apply(0, &admitted)?;
+//! assert_eq!(state.paused_at(&Pattern::new("acme/thermostat/*")?), Some(0));
+//!
+//! // The same pause again is refused: the pattern is already paused.
+//! assert!(state.admit(&entry, 1, now, &rules, &releases).is_err());
+//! # Ok::<(), sightline_proofs::ProofsError>(())
+//! ```
+
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 

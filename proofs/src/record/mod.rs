@@ -14,6 +14,24 @@
 //! single field, a repeated value of a list field, a missing field, an
 //! enrol-only field on a retire or revoke, and any malformed value.
 //!
+//! ```
+//! use sightline_proofs::record::{Record, RecordKind};
+//!
+//! let text = "sightline/v1 pause\n\
+//!             target acme/thermostat/*\n\
+//!             reason boot loop on t3\n\
+//!             issued 2023-11-14T22:13:20Z\n";
+//! let record = Record::parse_text(text)?;
+//! assert_eq!(record.kind(), RecordKind::Pause);
+//! assert_eq!(record.issued().as_unix(), 1_700_000_000);
+//! assert_eq!(record.to_text(), text);
+//!
+//! // Fields must come in table order.
+//! let swapped = "sightline/v1 pause\nreason x\ntarget a\nissued 2023-11-14T22:13:20Z\n";
+//! assert!(Record::parse_text(swapped).is_err());
+//! # Ok::<(), sightline_proofs::ProofsError>(())
+//! ```
+//!
 //! Parsing checks the grammar only. Whether a record may be logged (its
 //! signatures, keys, scopes and references) is decided by
 //! [`LogState::admit`](crate::state::LogState::admit).
