@@ -7,15 +7,41 @@
 //! value has one text form, so a re-encoding of what was parsed is the same
 //! bytes, and cosigning the re-encoding (as witnesses must) cannot diverge
 //! from what the log signed.
+//!
+//! ```
+//! use sightline_proofs::checkpoint::{Checkpoint, Origin, open_checkpoint, sign_checkpoint};
+//! use sightline_proofs::cosignature::{cosign, verify_cosignatures};
+//! use sightline_proofs::note::{KeyName, KeyType, SignerKey};
+//! use sightline_proofs::EMPTY_ROOT;
+//!
+//! // The log signs its (here empty) tree; its key is named like the origin.
+//! let origin = Origin::new("example.com/log42")?;
+//! let log = SignerKey::from_seed(origin.key_name(), KeyType::Ed25519, [1; 32])?;
+//! let checkpoint = Checkpoint::new(origin.clone(), 0, EMPTY_ROOT)?;
+//! let mut note = sign_checkpoint(&checkpoint, &log)?;
+//!
+//! // A witness cosigns at a time the caller supplies (POSIX seconds).
+//! let name = KeyName::new("witness.example/w1")?;
+//! let w = SignerKey::from_seed(name, KeyType::CosignatureV1, [2; 32])?;
+//! note.push_signature(cosign(&checkpoint, &w, 1_700_000_000)?)?;
+//!
+//! // A client opens it with the log key, then checks its witnesses.
+//! let (opened, note) = open_checkpoint(&origin, &[log.verifier()], &note.to_bytes())?;
+//! assert_eq!(opened, checkpoint);
+//! let cosigned = verify_cosignatures(&note, &[w.verifier()])?;
+//! assert_eq!(cosigned[0].time(), 1_700_000_000);
+//! # Ok::<(), sightline_proofs::ProofsError>(())
+//! ```
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
 use crate::ProofsError;
-use crate::decimal::{check_decimal, parse_decimal};
-use crate::hash::{EMPTY_ROOT, Hash};
+use crate::hash::Hash;
 use crate::note::{KeyName, NameFault, Note, SignerKey, VerifierKey, check_name};
+use crate::root::RootHash;
+use crate::wire::parse_decimal;
 
 /// A log's identity: the first line of its checkpoints and, in Sightline,
 /// also the name of its signing key (c2sp-digest §2.1, DESIGN §3).
@@ -43,7 +69,7 @@ impl Origin {
         Ok(Self(origin.to_string()))
     }
 
-    /// The origin as text.
+    /// The origin as text (c2sp-digest §2.1).
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -75,23 +101,23 @@ impl fmt::Debug for Origin {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Checkpoint {
     origin: Origin,
-    size: u64,
-    root: Hash,
+    // Size and root travel as one validated tree head, the type every
+    // Merkle verifier takes.
+    root: RootHash,
 }
 
 impl Checkpoint {
     /// Builds a checkpoint from its values (c2sp-digest §2.1).
     ///
     /// # Errors
-    /// [`ProofsError::DecimalTooLarge`] if `size > i64::MAX`;
-    /// [`ProofsError::CheckpointEmptyTreeRoot`] if `size == 0` and the root
+    /// [`ProofsError::TreeSizeTooLarge`] if `size > i64::MAX`;
+    /// [`ProofsError::EmptyTreeRootMismatch`] if `size == 0` and the root
     /// is not `SHA-256("")`.
     pub fn new(origin: Origin, size: u64, root: Hash) -> Result<Self, ProofsError> {
-        check_decimal(size)?;
-        if size == 0 && root != EMPTY_ROOT {
-            return Err(ProofsError::CheckpointEmptyTreeRoot);
-        }
-        Ok(Self { origin, size, root })
+        Ok(Self {
+            origin,
+            root: RootHash::new(size, root)?,
+        })
     }
 
     /// Parses checkpoint text, the note text without signatures
@@ -104,7 +130,7 @@ impl Checkpoint {
     /// [`ProofsError::NotDecimal`], [`ProofsError::DecimalLeadingZero`] or
     /// [`ProofsError::DecimalTooLarge`] for the size;
     /// [`ProofsError::CheckpointBadRoot`] unless the root is canonical base64
-    /// of 32 bytes; [`ProofsError::CheckpointEmptyTreeRoot`].
+    /// of 32 bytes; [`ProofsError::EmptyTreeRootMismatch`].
     pub fn parse_text(text: &str) -> Result<Self, ProofsError> {
         let (origin, rest) = text
             .split_once('\n')
@@ -126,28 +152,33 @@ impl Checkpoint {
         Self::new(origin, size, root)
     }
 
-    /// The checkpoint text: three lines, each ending in LF.
+    /// The checkpoint text: three lines, each ending in LF (c2sp-digest §2.1).
     pub fn to_text(&self) -> String {
         alloc::format!(
             "{}\n{}\n{}\n",
             self.origin,
-            self.size,
-            self.root.to_base64()
+            self.size(),
+            self.root.hash().to_base64()
         )
     }
 
-    /// The log's origin.
+    /// The log's origin (c2sp-digest §2.1).
     pub fn origin(&self) -> &Origin {
         &self.origin
     }
 
-    /// The tree size.
+    /// The tree size (c2sp-digest §2.1).
     pub fn size(&self) -> u64 {
-        self.size
+        self.root.size()
     }
 
-    /// The RFC 6962 root hash of the tree of that size.
+    /// The RFC 6962 root hash of the tree of that size (c2sp-digest §2.1).
     pub fn root(&self) -> Hash {
+        *self.root.hash()
+    }
+
+    /// Size and root together, as the Merkle verifiers take them (c2sp-digest §2.1).
+    pub fn root_hash(&self) -> RootHash {
         self.root
     }
 }
@@ -159,7 +190,7 @@ impl Checkpoint {
 /// that its origin is `origin`; verify the note with `log_keys` (0x01 keys;
 /// lines from other keys, such as witness cosignatures, are ignored).
 /// Returns the checkpoint and the note, whose other lines the caller may
-/// verify next with `cosignature::verify_cosignatures`.
+/// verify next with [`crate::cosignature::verify_cosignatures`].
 ///
 /// Success does not imply that any witness cosigned, that the checkpoint is
 /// fresh, or that it is consistent with any checkpoint seen before: those are
@@ -236,14 +267,14 @@ mod tests {
 
     #[test]
     fn empty_tree_needs_empty_root() {
-        assert!(Checkpoint::new(origin(), 0, EMPTY_ROOT).is_ok());
+        assert!(Checkpoint::new(origin(), 0, crate::EMPTY_ROOT).is_ok());
         assert_eq!(
             Checkpoint::new(origin(), 0, Hash::new([1; 32])),
-            Err(ProofsError::CheckpointEmptyTreeRoot)
+            Err(ProofsError::EmptyTreeRootMismatch)
         );
         assert_eq!(
             Checkpoint::new(origin(), u64::MAX, Hash::new([1; 32])),
-            Err(ProofsError::DecimalTooLarge)
+            Err(ProofsError::TreeSizeTooLarge(u64::MAX))
         );
     }
 

@@ -1,9 +1,9 @@
-//! Strict decimal numbers, as used for tree sizes, leaf indexes and `old`
-//! values in checkpoints, witness bodies and tlog-proofs (c2sp-digest §2.3,
-//! §4.2, §6.1).
+//! Strict text framing shared by the line-based formats: decimal numbers
+//! (tree sizes, leaf indexes and `old` values in checkpoints, witness bodies
+//! and tlog-proofs, c2sp-digest §2.3, §4.2, §6.1) and LF-terminated lines.
 //!
-//! One parser serves all of them so that `007`, `+7`, ` 7` and `7 ` are
-//! refused everywhere alike: each value has exactly one text form.
+//! One decimal parser serves all of them so that `007`, `+7`, ` 7` and `7 `
+//! are refused everywhere alike: each value has exactly one text form.
 
 use crate::ProofsError;
 
@@ -51,6 +51,14 @@ pub(crate) fn check_decimal(value: u64) -> Result<u64, ProofsError> {
         return Err(ProofsError::DecimalTooLarge);
     }
     Ok(value)
+}
+
+/// Splits off one LF-terminated line, without its LF. `None` if there is no
+/// LF, which callers turn into their own "missing line" error.
+pub(crate) fn split_line(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let end = bytes.iter().position(|&b| b == b'\n')?;
+    // `end` indexes an LF inside `bytes`, so both ranges are in bounds.
+    Some((bytes.get(..end)?, bytes.get(end + 1..)?))
 }
 
 #[cfg(test)]
