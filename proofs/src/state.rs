@@ -737,3 +737,32 @@ fn root_signers(note: &Note, rules: &AdmissionRules) -> Result<Vec<VerifierKey>,
     }
     Ok(verified)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skew_bounds_are_inclusive_and_saturate() {
+        assert_eq!(check_skew(100, 100, 0), Ok(()));
+        assert_eq!(check_skew(110, 100, 10), Ok(()));
+        assert_eq!(check_skew(90, 100, 10), Ok(()));
+        assert_eq!(
+            check_skew(111, 100, 10),
+            Err(ProofsError::IssuedInFuture {
+                issued: 111,
+                now: 100
+            })
+        );
+        assert_eq!(
+            check_skew(89, 100, 10),
+            Err(ProofsError::IssuedTooOld {
+                issued: 89,
+                now: 100
+            })
+        );
+        // No overflow at either end of the clock.
+        assert_eq!(check_skew(0, 5, u64::MAX), Ok(()));
+        assert_eq!(check_skew(u64::MAX, u64::MAX - 1, u64::MAX), Ok(()));
+    }
+}
