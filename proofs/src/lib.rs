@@ -32,6 +32,10 @@ pub use note::{KeyName, KeyType, Note, NoteSignature, SignerKey, VerifierKey};
 // --- records and state -------------------------------------------------------
 
 // --- policy and bundles -----------------------------------------------------
+pub mod bundle;
+pub mod policy;
+pub use bundle::Bundle;
+pub use policy::Policy;
 
 mod error;
 
