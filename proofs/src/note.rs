@@ -9,7 +9,7 @@
 //! Parsing and verifying are separate steps: [`Note::parse`] checks only the
 //! structure, [`Note::verify`] checks signatures against keys the caller
 //! trusts. Cosignature lines (type 0x04) are parsed here like any other line
-//! but verified in the `cosignature` module.
+//! but verified in [`crate::cosignature`].
 //!
 //! Where Go is lenient this module is stricter, always in the direction of
 //! rejecting: base64 must be canonical (no stray trailing bits), key names may
@@ -72,23 +72,20 @@ impl KeyName {
     /// [`ProofsError::KeyNameEmpty`], [`ProofsError::KeyNameHasPlus`],
     /// [`ProofsError::KeyNameHasSpace`] or [`ProofsError::KeyNameHasControl`].
     pub fn new(name: &str) -> Result<Self, ProofsError> {
-        if name.is_empty() {
-            return Err(ProofsError::KeyNameEmpty);
-        }
-        for c in name.chars() {
-            // Check spaces first: TAB..CR are both spaces and controls, and
-            // the space rule is the one the spec states.
-            if is_go_space(c) {
-                return Err(ProofsError::KeyNameHasSpace);
-            }
-            if c < ' ' || c == '\u{7f}' {
-                return Err(ProofsError::KeyNameHasControl);
-            }
-            if c == '+' {
-                return Err(ProofsError::KeyNameHasPlus);
-            }
-        }
+        check_name(name).map_err(|fault| match fault {
+            NameFault::Empty => ProofsError::KeyNameEmpty,
+            NameFault::Plus => ProofsError::KeyNameHasPlus,
+            NameFault::Space => ProofsError::KeyNameHasSpace,
+            NameFault::Control => ProofsError::KeyNameHasControl,
+        })?;
         Ok(Self(name.to_string()))
+    }
+
+    /// Wraps a string that has already passed [`check_name`], such as a
+    /// checkpoint origin. Crate-private so the invariant stays local.
+    pub(crate) fn from_checked(name: String) -> Self {
+        debug_assert!(check_name(&name).is_ok());
+        Self(name)
     }
 
     /// The name as text.
@@ -107,6 +104,42 @@ impl fmt::Debug for KeyName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "KeyName({:?})", self.0)
     }
+}
+
+/// Which key-name rule a string broke; each caller maps it to its own error
+/// variant (key names here, origins in `checkpoint`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NameFault {
+    /// The string was empty.
+    Empty,
+    /// It contained `+`.
+    Plus,
+    /// It contained a character of Go's `unicode.IsSpace` set.
+    Space,
+    /// It contained another control character (below 0x20, or DEL).
+    Control,
+}
+
+/// The key-name rules of c2sp-digest §1.1, shared by [`KeyName`] and
+/// checkpoint origins (which are also the log's key name).
+pub(crate) fn check_name(name: &str) -> Result<(), NameFault> {
+    if name.is_empty() {
+        return Err(NameFault::Empty);
+    }
+    for c in name.chars() {
+        // Check spaces first: TAB..CR are both spaces and controls, and
+        // the space rule is the one the spec states.
+        if is_go_space(c) {
+            return Err(NameFault::Space);
+        }
+        if c < ' ' || c == '\u{7f}' {
+            return Err(NameFault::Control);
+        }
+        if c == '+' {
+            return Err(NameFault::Plus);
+        }
+    }
+    Ok(())
 }
 
 /// Go's `unicode.IsSpace`, listed explicitly (c2sp-digest §1.1) so that the
@@ -479,7 +512,7 @@ impl SignerKey {
     /// A raw, deterministic Ed25519 signature (RFC 8032) over `message`.
     ///
     /// This does not frame the message for the key type; [`Note::sign`] and
-    /// `cosignature::cosign` do.
+    /// [`crate::cosignature::cosign`] do.
     pub fn sign(&self, message: &[u8]) -> [u8; SIGNATURE_LEN] {
         self.key.sign(message).to_bytes()
     }
@@ -712,7 +745,7 @@ impl Note {
     ///
     /// # Errors
     /// [`ProofsError::WrongKeyType`] for a key that is not 0x01 (use
-    /// `cosignature::cosign` for 0x04 keys);
+    /// [`crate::cosignature::cosign`] for 0x04 keys);
     /// [`ProofsError::TooManySignatures`] if the note is full.
     pub fn sign(&mut self, key: &SignerKey) -> Result<(), ProofsError> {
         if key.key_type() != KeyType::Ed25519 {
