@@ -29,8 +29,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::ProofsError;
-use crate::hash::Hash;
+use crate::hash::{Hash, leaf_hash};
+use crate::inclusion::{InclusionProof, verify_inclusion};
 use crate::note::Note;
+use crate::root::RootHash;
 
 /// The first line of every bundle (without its LF).
 pub const BUNDLE_HEADER: &str = "sightline/v1 bundle";
@@ -290,6 +292,37 @@ impl Bundle {
     /// included), for `Policy::verify_checkpoint`.
     pub fn checkpoint_note(&self) -> &[u8] {
         &self.checkpoint
+    }
+
+    /// Checks that every entry is included in the tree with root `root`
+    /// (DESIGN §7 and §6 step 2; RFC 9162 §2.1.3.2 via [`verify_inclusion`]).
+    ///
+    /// `root` must come from a checkpoint the caller has already verified
+    /// against its policy, normally the one this bundle carries.
+    ///
+    /// Success does not imply that the entries are well-formed records, that
+    /// they are the records a release needs, or that the checkpoint is signed
+    /// or fresh: it says only that each entry's bytes are the leaf at its
+    /// index in the tree `root` commits to.
+    ///
+    /// # Errors
+    /// [`ProofsError::BundleEntryNotIncluded`] naming the first entry whose
+    /// proof fails (an index at or beyond the tree size included), with the
+    /// inclusion verifier's error inside.
+    ///
+    /// # Panics
+    /// Never.
+    pub fn verify_inclusions(&self, root: &RootHash) -> Result<(), ProofsError> {
+        for entry in &self.entries {
+            let not_included = |error: ProofsError| ProofsError::BundleEntryNotIncluded {
+                index: entry.index,
+                error: Box::new(error),
+            };
+            let proof = InclusionProof::new(entry.index, root.size(), entry.path.clone())
+                .map_err(not_included)?;
+            verify_inclusion(&leaf_hash(&entry.bytes), &proof, root).map_err(not_included)?;
+        }
+        Ok(())
     }
 
     /// The length of [`Bundle::encode`]'s output, without encoding.

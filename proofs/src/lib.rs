@@ -59,7 +59,7 @@ pub use witness_api::AddCheckpointRequest;
 pub mod bundle;
 pub mod policy;
 pub use bundle::Bundle;
-pub use policy::Policy;
+pub use policy::{Policy, VerifiedCheckpoint};
 
 mod error;
 

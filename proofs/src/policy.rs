@@ -32,6 +32,7 @@ mod builder;
 mod names;
 mod quorum;
 mod text;
+mod verify;
 
 use alloc::vec::Vec;
 
@@ -40,6 +41,7 @@ pub use names::{
     DeviceTarget, MAX_NAME_BYTES, MAX_TARGET_BYTES, MAX_URL_BYTES, PolicyName, PolicyUrl,
 };
 pub use quorum::{QuorumInfo, Threshold};
+pub use verify::VerifiedCheckpoint;
 
 use crate::note::VerifierKey;
 

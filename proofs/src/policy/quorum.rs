@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 
 use super::{Member, Policy, PolicyName};
 use crate::ProofsError;
-use crate::note::VerifierKey;
+use crate::cosignature::VerifiedCosignature;
 
 /// A group threshold as written in the policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,7 +69,8 @@ impl Policy {
     /// (c2sp-digest §6.2, DESIGN §6 step 1).
     ///
     /// `cosigned` lists the witness keys whose cosignatures on the checkpoint
-    /// *verified*, each with its cosignature time. Keys are matched to the
+    /// *verified*, each with its cosignature time, as
+    /// [`crate::cosignature::verify_cosignatures`] returns them. Keys are matched to the
     /// policy's witnesses by full key equality (name, key ID and public key);
     /// keys the policy does not list are ignored, and a key listed twice
     /// counts once, at its newest time.
@@ -85,14 +86,14 @@ impl Policy {
     /// Never.
     pub fn evaluate_quorum(
         &self,
-        cosigned: &[(VerifierKey, u64)],
+        cosigned: &[VerifiedCosignature],
     ) -> Result<QuorumInfo, ProofsError> {
         // Each policy witness's newest verified cosignature time, if any.
         let mut times: Vec<Option<u64>> = vec![None; self.witnesses.len()];
-        for (key, time) in cosigned {
-            let found = self.witnesses.iter().position(|w| &w.key == key);
+        for c in cosigned {
+            let found = self.witnesses.iter().position(|w| &w.key == c.key());
             if let Some(slot) = found.and_then(|i| times.get_mut(i)) {
-                *slot = Some(slot.map_or(*time, |t| t.max(*time)));
+                *slot = Some(slot.map_or(c.time(), |t| t.max(c.time())));
             }
         }
         let cosigners: Vec<(PolicyName, u64)> = self
