@@ -29,6 +29,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::ProofsError;
+use crate::checkpoint::Checkpoint;
 use crate::hash::{Hash, leaf_hash};
 use crate::inclusion::{InclusionProof, verify_inclusion};
 use crate::note::Note;
@@ -139,7 +140,7 @@ impl Bundle {
     /// [`ProofsError::BundleNoEntries`], [`ProofsError::BundleTooManyEntries`],
     /// [`ProofsError::BundleNotAscending`], [`ProofsError::BundleDuplicateEntry`],
     /// [`ProofsError::BundleBadCheckpoint`] if the note does not parse as a
-    /// signed note, [`ProofsError::BundleTooLarge`] if the encoding would
+    /// signed checkpoint note, [`ProofsError::BundleTooLarge`] if the encoding would
     /// exceed [`MAX_BUNDLE_BYTES`].
     ///
     /// # Panics
@@ -172,8 +173,9 @@ impl Bundle {
     /// The entry section must be exactly as [`Bundle::encode`] writes it: no
     /// extra whitespace, canonical decimal indexes, canonical padded base64.
     /// Everything after the first empty line is the checkpoint note, which
-    /// must parse as a signed note (so trailing garbage after its signature
-    /// lines is rejected); its signatures are *not* checked here.
+    /// must parse as a signed note whose text is a checkpoint (so trailing
+    /// garbage after its signature lines is rejected); its signatures are
+    /// *not* checked here.
     ///
     /// # Errors
     /// [`ProofsError::BundleTooLarge`], [`ProofsError::BundleBadHeader`],
@@ -216,8 +218,12 @@ impl Bundle {
         }
 
         let mut entries: Vec<BundleEntry> = Vec::new();
-        // Line numbers are 1-based and the header is line 1.
+        // Line numbers are 1-based and the header is line 1. `offset` is
+        // where the current line starts in `bytes`.
+        let mut offset = BUNDLE_HEADER.len() + 1;
         for (line_no, line) in (2..).zip(lines) {
+            let line_start = offset;
+            offset += line.len() + 1;
             if let Some(fields) = line.strip_prefix(b"entry ") {
                 if entries.len() == MAX_BUNDLE_ENTRIES {
                     return Err(ProofsError::BundleTooManyEntries(MAX_BUNDLE_ENTRIES));
@@ -237,8 +243,17 @@ impl Bundle {
                 }
                 let hash = core::str::from_utf8(line)
                     .ok()
-                    .and_then(|text| Hash::from_base64(text).ok())
-                    .ok_or(ProofsError::BundleBadPathHash(entry.index))?;
+                    .and_then(|text| Hash::from_base64(text).ok());
+                let Some(hash) = hash else {
+                    // Without the separator, the first empty line is the one
+                    // inside the checkpoint note, and the note's text lines
+                    // land here. Say so rather than blame a path hash.
+                    let tail = bytes.get(line_start..).unwrap_or_default();
+                    if check_checkpoint(tail).is_ok() {
+                        return Err(ProofsError::BundleMissingSeparator);
+                    }
+                    return Err(ProofsError::BundleBadPathHash(entry.index));
+                };
                 entry.path.push(hash);
             }
         }
@@ -379,9 +394,11 @@ fn check_order(prev: u64, next: u64) -> Result<(), ProofsError> {
     }
 }
 
-/// Requires the checkpoint part to be a signed note (c2sp-digest §1.1).
+/// Requires the checkpoint part to be a signed note whose text is a
+/// checkpoint (c2sp-digest §1.1, §2.3). Signatures are not checked.
 fn check_checkpoint(note: &[u8]) -> Result<(), ProofsError> {
     Note::parse(note)
+        .and_then(|note| Checkpoint::parse_text(note.text()))
         .map(|_| ())
         .map_err(|e| ProofsError::BundleBadCheckpoint(Box::new(e)))
 }
@@ -400,4 +417,76 @@ fn decimal_len(n: u64) -> usize {
 /// Appends `n` in decimal.
 fn push_decimal(out: &mut Vec<u8>, n: u64) {
     out.extend_from_slice(n.to_string().as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn indexes_are_canonical_decimals_below_2_pow_63() {
+        assert_eq!(parse_index(b"0"), Some(0));
+        assert_eq!(parse_index(b"9223372036854775806"), Some(MAX_INDEX));
+        for bad in [
+            &b""[..],
+            b"00",
+            b"01",
+            b"+1",
+            b"-1",
+            b" 1",
+            b"1a",
+            b"9223372036854775807",
+            b"99999999999999999999",
+        ] {
+            assert_eq!(parse_index(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn decimal_lengths() {
+        for n in [0u64, 9, 10, 99, 100, 12_345, u64::MAX] {
+            assert_eq!(decimal_len(n), n.to_string().len());
+        }
+    }
+
+    #[test]
+    fn entry_rules() {
+        let h = Hash::new([1; 32]);
+        assert!(BundleEntry::new(0, vec![1], vec![h; MAX_PATH_LINES]).is_ok());
+        assert_eq!(
+            BundleEntry::new(5, Vec::new(), Vec::new()),
+            Err(ProofsError::BundleEmptyEntry(5))
+        );
+        assert_eq!(
+            BundleEntry::new(5, vec![0; MAX_ENTRY_BYTES + 1], Vec::new()),
+            Err(ProofsError::BundleEntryTooLarge(5))
+        );
+        assert!(BundleEntry::new(5, vec![0; MAX_ENTRY_BYTES], Vec::new()).is_ok());
+        assert_eq!(
+            BundleEntry::new(5, vec![1], vec![h; MAX_PATH_LINES + 1]),
+            Err(ProofsError::BundleTooManyPathLines(5))
+        );
+        assert_eq!(
+            BundleEntry::new(MAX_INDEX + 1, vec![1], Vec::new()),
+            Err(ProofsError::BundleBadIndex(0))
+        );
+    }
+
+    #[test]
+    fn header_and_separator_errors() {
+        assert_eq!(Bundle::parse(b""), Err(ProofsError::BundleBadHeader));
+        assert_eq!(
+            Bundle::parse(b"sightline/v1 bundle\nentry 0 AA==\n"),
+            Err(ProofsError::BundleMissingSeparator)
+        );
+        assert_eq!(
+            Bundle::parse(b"sightline/v1 bundlex\n\n"),
+            Err(ProofsError::BundleBadHeader)
+        );
+        assert_eq!(
+            Bundle::parse(&vec![b'a'; MAX_BUNDLE_BYTES + 1]),
+            Err(ProofsError::BundleTooLarge(MAX_BUNDLE_BYTES))
+        );
+    }
 }
