@@ -27,6 +27,39 @@
 //!
 //! Witness names are local labels. Cosignatures are matched to witnesses by
 //! their verifier key (name, key ID and public key), never by label.
+//!
+//! ```
+//! use sightline_proofs::checkpoint::{Checkpoint, Origin, sign_checkpoint};
+//! use sightline_proofs::cosignature::cosign;
+//! use sightline_proofs::note::{KeyName, KeyType, SignerKey};
+//! use sightline_proofs::{EMPTY_ROOT, Policy};
+//!
+//! # fn main() -> Result<(), sightline_proofs::ProofsError> {
+//! // Keys come from the caller's randomness; fixed seeds keep this short.
+//! let key = |name: &str, key_type, seed| SignerKey::from_seed(KeyName::new(name)?, key_type, seed);
+//! let log = key("example.com/log", KeyType::Ed25519, [1; 32])?;
+//! let witness = key("w.example/1", KeyType::CosignatureV1, [2; 32])?;
+//! let root = key("root-1", KeyType::Ed25519, [3; 32])?;
+//!
+//! let text = format!(
+//!     "log {}\nwitness W1 {}\nquorum W1\nroot {}\nroot-threshold 1\n\
+//!      approvals 1\ntarget acme/thermostat/t3\nmax-age 3600\n",
+//!     log.verifier(), witness.verifier(), root.verifier(),
+//! );
+//! let policy = Policy::parse(text.as_bytes())?;
+//!
+//! // The log signs a checkpoint and the witness cosigns it at time 1000.
+//! let checkpoint = Checkpoint::new(Origin::new("example.com/log")?, 0, EMPTY_ROOT)?;
+//! let mut note = sign_checkpoint(&checkpoint, &log)?;
+//! note.push_signature(cosign(&checkpoint, &witness, 1000)?)?;
+//!
+//! let verified = policy.verify_checkpoint(&note.to_bytes())?;
+//! assert_eq!(verified.quorum().quorum_time(), Some(1000));
+//! policy.check_max_age(verified.quorum(), 1000 + 3600)?; // fresh enough
+//! assert!(policy.check_max_age(verified.quorum(), 1000 + 3601).is_err());
+//! # Ok(())
+//! # }
+//! ```
 
 mod builder;
 mod names;

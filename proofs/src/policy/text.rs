@@ -72,6 +72,8 @@ impl Policy {
     /// yields an equal policy.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
+        // Fields are byte strings (labels and URLs are opaque octets), so
+        // the encoder works on bytes, not `str`.
         let mut line = |fields: &[&[u8]]| {
             for (i, field) in fields.iter().enumerate() {
                 if i > 0 {
@@ -81,6 +83,9 @@ impl Policy {
             }
             out.push(b'\n');
         };
+        // Definition order is kept within each kind of line. Writing all
+        // witnesses before all groups is always valid: groups refer only to
+        // witnesses and to earlier groups, never the other way round.
         for log in &self.logs {
             let key = log.key.to_string();
             match &log.url {
@@ -113,6 +118,7 @@ impl Policy {
             fields.extend(g.members.iter().map(PolicyName::as_bytes));
             line(&fields);
         }
+        // Every group is defined above this line, so its name resolves.
         match &self.quorum {
             Some(name) => line(&[b"quorum", name.as_bytes()]),
             None => line(&[b"quorum", b"none"]),
@@ -135,7 +141,12 @@ impl Policy {
 }
 
 /// Applies one line (without its LF) to the builder.
+///
+/// Each directive checks its own field count, then converts the fields to
+/// validated values and hands them to the matching builder step; every rule
+/// that is not about syntax lives in the builder.
 fn parse_line(b: &mut PolicyBuilder, line: &[u8]) -> Result<(), ProofsError> {
+    // Octets are checked per line so the error can carry a line number.
     if let Some(&bad) = line.iter().find(|&&o| !is_allowed_octet(o)) {
         return Err(ProofsError::PolicyForbiddenOctet(bad));
     }
@@ -186,6 +197,8 @@ fn parse_line(b: &mut PolicyBuilder, line: &[u8]) -> Result<(), ProofsError> {
             _ => Err(ProofsError::PolicyFieldCount("group")),
         },
         b"quorum" => match args {
+            // `none` is the one predefined name; `PolicyName` rejects it, so
+            // it is matched before conversion.
             [b"none"] => b.quorum(None),
             [name] => b.quorum(Some(PolicyName::new(name)?)),
             _ => Err(ProofsError::PolicyFieldCount("quorum")),
@@ -204,6 +217,7 @@ fn parse_line(b: &mut PolicyBuilder, line: &[u8]) -> Result<(), ProofsError> {
         },
         b"target" => match args {
             [t] => {
+                // Targets are ASCII by their grammar; non-UTF-8 cannot match.
                 let text = core::str::from_utf8(t).map_err(|_| ProofsError::PolicyBadTarget)?;
                 b.target(DeviceTarget::new(text)?)
             }
@@ -224,6 +238,9 @@ fn parse_line(b: &mut PolicyBuilder, line: &[u8]) -> Result<(), ProofsError> {
 
 /// Parses a vkey field (c2sp-digest §1.4).
 fn parse_key(field: &[u8]) -> Result<VerifierKey, ProofsError> {
+    // Key names are UTF-8 (signed-note), unlike policy labels; a non-UTF-8
+    // vkey can never be valid, and gets its own error rather than a lossy
+    // conversion that could misreport the cause.
     let text = core::str::from_utf8(field).map_err(|_| ProofsError::PolicyKeyNotUtf8)?;
     VerifierKey::parse(text).map_err(|e| ProofsError::PolicyBadKey(Box::new(e)))
 }
@@ -251,6 +268,8 @@ fn parse_count(field: &[u8], directive: &'static str) -> Result<usize, ProofsErr
 /// Parses a canonical decimal u64: ASCII digits only, no sign, no leading
 /// zeros, no overflow.
 fn parse_decimal(field: &[u8]) -> Option<u64> {
+    // One text form per number keeps the canonical encoding a fixed point
+    // and avoids two files that look different meaning the same policy.
     if field.is_empty() || (field.len() > 1 && field.first() == Some(&b'0')) {
         return None;
     }
