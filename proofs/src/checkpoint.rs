@@ -7,6 +7,31 @@
 //! value has one text form, so a re-encoding of what was parsed is the same
 //! bytes, and cosigning the re-encoding (as witnesses must) cannot diverge
 //! from what the log signed.
+//!
+//! ```
+//! use sightline_proofs::checkpoint::{Checkpoint, Origin, open_checkpoint, sign_checkpoint};
+//! use sightline_proofs::cosignature::{cosign, verify_cosignatures};
+//! use sightline_proofs::note::{KeyName, KeyType, SignerKey};
+//! use sightline_proofs::EMPTY_ROOT;
+//!
+//! // The log signs its (here empty) tree; its key is named like the origin.
+//! let origin = Origin::new("example.com/log42")?;
+//! let log = SignerKey::from_seed(origin.key_name(), KeyType::Ed25519, [1; 32])?;
+//! let checkpoint = Checkpoint::new(origin.clone(), 0, EMPTY_ROOT)?;
+//! let mut note = sign_checkpoint(&checkpoint, &log)?;
+//!
+//! // A witness cosigns at a time the caller supplies (POSIX seconds).
+//! let name = KeyName::new("witness.example/w1")?;
+//! let w = SignerKey::from_seed(name, KeyType::CosignatureV1, [2; 32])?;
+//! note.push_signature(cosign(&checkpoint, &w, 1_700_000_000)?)?;
+//!
+//! // A client opens it with the log key, then checks its witnesses.
+//! let (opened, note) = open_checkpoint(&origin, &[log.verifier()], &note.to_bytes())?;
+//! assert_eq!(opened, checkpoint);
+//! let cosigned = verify_cosignatures(&note, &[w.verifier()])?;
+//! assert_eq!(cosigned[0].time(), 1_700_000_000);
+//! # Ok::<(), sightline_proofs::ProofsError>(())
+//! ```
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -44,7 +69,7 @@ impl Origin {
         Ok(Self(origin.to_string()))
     }
 
-    /// The origin as text.
+    /// The origin as text (c2sp-digest §2.1).
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -127,7 +152,7 @@ impl Checkpoint {
         Self::new(origin, size, root)
     }
 
-    /// The checkpoint text: three lines, each ending in LF.
+    /// The checkpoint text: three lines, each ending in LF (c2sp-digest §2.1).
     pub fn to_text(&self) -> String {
         alloc::format!(
             "{}\n{}\n{}\n",
@@ -137,22 +162,22 @@ impl Checkpoint {
         )
     }
 
-    /// The log's origin.
+    /// The log's origin (c2sp-digest §2.1).
     pub fn origin(&self) -> &Origin {
         &self.origin
     }
 
-    /// The tree size.
+    /// The tree size (c2sp-digest §2.1).
     pub fn size(&self) -> u64 {
         self.root.size()
     }
 
-    /// The RFC 6962 root hash of the tree of that size.
+    /// The RFC 6962 root hash of the tree of that size (c2sp-digest §2.1).
     pub fn root(&self) -> Hash {
         *self.root.hash()
     }
 
-    /// Size and root together, as the Merkle verifiers take them.
+    /// Size and root together, as the Merkle verifiers take them (c2sp-digest §2.1).
     pub fn root_hash(&self) -> RootHash {
         self.root
     }

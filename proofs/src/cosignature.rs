@@ -117,12 +117,12 @@ pub struct VerifiedCosignature {
 }
 
 impl VerifiedCosignature {
-    /// The witness key that produced the cosignature.
+    /// The witness key that produced the cosignature (c2sp-digest §3.2).
     pub fn key(&self) -> &VerifierKey {
         &self.key
     }
 
-    /// The cosignature's time, POSIX seconds.
+    /// The cosignature's time, POSIX seconds (c2sp-digest §3.2).
     pub fn time(&self) -> u64 {
         self.time
     }

@@ -11,6 +11,24 @@
 //! trusts. Cosignature lines (type 0x04) are parsed here like any other line
 //! but verified in [`crate::cosignature`].
 //!
+//! ```
+//! use sightline_proofs::note::{KeyName, KeyType, Note, SignerKey};
+//!
+//! // Keys come from the caller's randomness; a fixed seed keeps this short.
+//! let name = KeyName::new("example.com/release-signer")?;
+//! let key = SignerKey::from_seed(name, KeyType::Ed25519, [7; 32])?;
+//! let mut note = Note::new("hello, transparency\n")?;
+//! note.sign(&key)?;
+//! let bytes = note.to_bytes();
+//!
+//! // The verifier trusts only the public key, shared as a vkey string.
+//! let vkey = key.verifier().to_string();
+//! let trusted = [sightline_proofs::VerifierKey::parse(&vkey)?];
+//! let signed_by = Note::parse(&bytes)?.verify(&trusted)?;
+//! assert_eq!(signed_by, trusted);
+//! # Ok::<(), sightline_proofs::ProofsError>(())
+//! ```
+//!
 //! Where Go is lenient this module is stricter, always in the direction of
 //! rejecting: base64 must be canonical (no stray trailing bits), key names may
 //! not hold control characters, weak (small-order) Ed25519 keys are refused,
@@ -88,7 +106,7 @@ impl KeyName {
         Self(name)
     }
 
-    /// The name as text.
+    /// The name as text (c2sp-digest §1).
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -179,7 +197,7 @@ pub enum KeyType {
 }
 
 impl KeyType {
-    /// The type byte that prefixes the key in vkeys and the key-ID hash.
+    /// The type byte that prefixes the key in vkeys and the key-ID hash (c2sp-digest §1.2).
     pub const fn to_byte(self) -> u8 {
         match self {
             Self::Ed25519 => 0x01,
@@ -226,7 +244,10 @@ fn parse_key_id_hex(text: &str) -> Result<u32, ProofsError> {
 fn parse_typed_key(text: &str) -> Result<(KeyType, [u8; KEY_LEN]), ProofsError> {
     // 33 bytes encode to 44 characters; bounding first caps the work on junk.
     if text.len() > 44 {
-        return Err(ProofsError::BadKeyLength(text.len() / 4 * 3));
+        // Report roughly what the key would decode to, minus its type byte.
+        return Err(ProofsError::BadKeyLength(
+            (text.len() / 4 * 3).saturating_sub(1),
+        ));
     }
     let raw = STANDARD
         .decode(text)
@@ -319,7 +340,7 @@ impl VerifierKey {
         Ok(key)
     }
 
-    /// The key's name.
+    /// The key's name (c2sp-digest §1.1).
     pub fn name(&self) -> &KeyName {
         &self.name
     }
@@ -329,12 +350,12 @@ impl VerifierKey {
         self.key_id
     }
 
-    /// The signature type this key verifies.
+    /// The signature type this key verifies (c2sp-digest §1.2).
     pub fn key_type(&self) -> KeyType {
         self.key_type
     }
 
-    /// The raw 32-byte Ed25519 public key.
+    /// The raw 32-byte Ed25519 public key (c2sp-digest §1.4).
     pub fn public_key(&self) -> [u8; KEY_LEN] {
         self.public
     }
@@ -483,7 +504,7 @@ impl SignerKey {
         Ok(key)
     }
 
-    /// The key's name.
+    /// The key's name (c2sp-digest §1.1).
     pub fn name(&self) -> &KeyName {
         &self.name
     }
@@ -493,12 +514,12 @@ impl SignerKey {
         self.key_id
     }
 
-    /// The signature type this key produces.
+    /// The signature type this key produces (c2sp-digest §1.2).
     pub fn key_type(&self) -> KeyType {
         self.key_type
     }
 
-    /// The matching public key.
+    /// The matching public key (c2sp-digest §1.4).
     pub fn verifier(&self) -> VerifierKey {
         VerifierKey {
             name: self.name.clone(),
@@ -509,7 +530,7 @@ impl SignerKey {
         }
     }
 
-    /// A raw, deterministic Ed25519 signature (RFC 8032) over `message`.
+    /// A raw, deterministic Ed25519 signature (RFC 8032) over `message` (c2sp-digest §1.2).
     ///
     /// This does not frame the message for the key type; [`Note::sign`] and
     /// [`crate::cosignature::cosign`] do.
@@ -517,8 +538,9 @@ impl SignerKey {
         self.key.sign(message).to_bytes()
     }
 
-    /// The secret text form, `PRIVATE+KEY+name+hexid+base64(type || seed)`,
-    /// interchangeable with Go's `note.NewSigner`. Handle it like the key.
+    /// The secret text form, `PRIVATE+KEY+name+hexid+base64(type || seed)`
+    /// (c2sp-digest §1.4), interchangeable with Go's `note.NewSigner`.
+    /// Handle it like the key itself.
     pub fn to_secret_string(&self) -> String {
         let mut typed = [0u8; KEY_LEN + 1];
         typed[0] = self.key_type.to_byte();
@@ -611,7 +633,7 @@ impl NoteSignature {
         })
     }
 
-    /// The line as it appears in a note, final LF included.
+    /// The line as it appears in a note, final LF included (c2sp-digest §1.1).
     pub fn to_line(&self) -> String {
         let mut raw = Vec::with_capacity(4 + self.signature.len());
         raw.extend_from_slice(&self.key_id.to_be_bytes());
@@ -619,17 +641,17 @@ impl NoteSignature {
         alloc::format!("{SIG_PREFIX}{} {}\n", self.name, STANDARD.encode(raw))
     }
 
-    /// The key name on the line.
+    /// The key name on the line (c2sp-digest §1.1).
     pub fn name(&self) -> &KeyName {
         &self.name
     }
 
-    /// The key ID on the line.
+    /// The key ID on the line (c2sp-digest §1).
     pub fn key_id(&self) -> u32 {
         self.key_id
     }
 
-    /// The signature bytes after the key ID.
+    /// The signature bytes after the key ID (c2sp-digest §1).
     pub fn signature(&self) -> &[u8] {
         &self.signature
     }
@@ -718,17 +740,17 @@ impl Note {
         })
     }
 
-    /// The signed text, final LF included.
+    /// The signed text, final LF included (c2sp-digest §1).
     pub fn text(&self) -> &str {
         &self.text
     }
 
-    /// The signature lines, in order.
+    /// The signature lines, in order (c2sp-digest §1).
     pub fn signatures(&self) -> &[NoteSignature] {
         &self.signatures
     }
 
-    /// The note's wire form: text, blank line, signature lines.
+    /// The note's wire form: text, blank line, signature lines (c2sp-digest §1).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.text.len() + 1 + 120 * self.signatures.len());
         out.extend_from_slice(self.text.as_bytes());

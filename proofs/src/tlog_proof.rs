@@ -143,7 +143,7 @@ impl TlogProof {
         })
     }
 
-    /// The file's bytes.
+    /// The file's bytes (c2sp-digest §6.1).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(64 + 45 * self.path.len() + self.checkpoint.len());
         out.extend_from_slice(HEADER.as_bytes());
@@ -163,22 +163,22 @@ impl TlogProof {
         out
     }
 
-    /// The unauthenticated extra data, if any.
+    /// The unauthenticated extra data, if any (c2sp-digest §6.1).
     pub fn extra(&self) -> Option<&[u8]> {
         self.extra.as_deref()
     }
 
-    /// The proven leaf's index.
+    /// The proven leaf's index (c2sp-digest §6.1).
     pub fn index(&self) -> u64 {
         self.index
     }
 
-    /// The audit path, the leaf's sibling first.
+    /// The audit path, the leaf's sibling first (c2sp-digest §6.1).
     pub fn path(&self) -> &[Hash] {
         &self.path
     }
 
-    /// The checkpoint note, verbatim.
+    /// The checkpoint note, verbatim (c2sp-digest §6.1).
     pub fn checkpoint(&self) -> &[u8] {
         &self.checkpoint
     }

@@ -130,7 +130,7 @@ impl AddCheckpointRequest {
         })
     }
 
-    /// The request body.
+    /// The request body (c2sp-digest §4.2).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(24 + 45 * self.proof.len() + 1 + self.checkpoint.len());
         out.extend_from_slice(alloc::format!("old {}\n", self.old).as_bytes());
@@ -143,17 +143,17 @@ impl AddCheckpointRequest {
         out
     }
 
-    /// The size of the checkpoint the log believes the witness holds.
+    /// The size of the checkpoint the log believes the witness holds (c2sp-digest §4.2).
     pub fn old(&self) -> u64 {
         self.old
     }
 
-    /// The consistency proof from `old` to the new checkpoint's size.
+    /// The consistency proof from `old` to the new checkpoint's size (c2sp-digest §4.2).
     pub fn proof(&self) -> &[Hash] {
         &self.proof
     }
 
-    /// The signed checkpoint note, verbatim.
+    /// The signed checkpoint note, verbatim (c2sp-digest §4.2).
     pub fn checkpoint(&self) -> &[u8] {
         &self.checkpoint
     }
