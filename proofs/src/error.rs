@@ -144,6 +144,155 @@ pub enum ProofsError {
         /// Hashes returned.
         actual: usize,
     },
+    /// A tile level was above 63 (c2sp-digest §5.1).
+    #[error("tile level {0} exceeds 63")]
+    TileLevelTooLarge(u8),
+    /// A tile width was 0 or above 256 (c2sp-digest §5.1).
+    #[error("tile width {0} is not between 1 and 256")]
+    TileWidthOutOfRange(u16),
+    /// An entry bundle was asked for a tile above level 0: only level-0 tiles
+    /// have bundles (c2sp-digest §5.3).
+    #[error("entry bundles exist only at level 0, not level {0}")]
+    TileEntriesNotLevelZero(u8),
+    /// A tile path was longer than any canonical path (c2sp-digest §5.2).
+    #[error("tile path is longer than any canonical tile path")]
+    TilePathTooLong,
+    /// A tile path did not start with `tile/` (c2sp-digest §5.1).
+    #[error("tile path does not start with \"tile/\"")]
+    TilePathPrefix,
+    /// A tile path's level was not `entries` or a decimal 0 to 63 without
+    /// leading zeros (c2sp-digest §5.1).
+    #[error("tile path level is not 0-63 in canonical decimal or \"entries\"")]
+    TilePathLevel,
+    /// A tile path's index was not `x`-prefixed 3-digit groups ending in a
+    /// bare 3-digit group (c2sp-digest §5.2).
+    #[error("tile path index is not in 3-digit groups")]
+    TilePathIndex,
+    /// A tile path's index started with an `x000/` group (c2sp-digest §5.2).
+    #[error("tile path index has a leading x000 group")]
+    TilePathIndexLeadingZeros,
+    /// A tile path's index did not fit in 64 bits.
+    #[error("tile path index exceeds 2^64 - 1")]
+    TilePathIndexOverflow,
+    /// A tile path's `.p/W` width was not a decimal 1 to 255 without leading
+    /// zeros (c2sp-digest §5.1).
+    #[error("tile path width is not 1-255 in canonical decimal")]
+    TilePathWidth,
+    /// A tile does not exist in the tree of the given size: beyond its right
+    /// edge, or at a level the tree does not reach (c2sp-digest §5.3).
+    #[error("tile at level {level}, index {index} does not exist at tree size {size}")]
+    TileNotInTree {
+        /// The tile's level.
+        level: u8,
+        /// The tile's index.
+        index: u64,
+        /// The tree size.
+        size: u64,
+    },
+    /// A tile's width differs from its width in the tree of the given size
+    /// (c2sp-digest §5.3, "Partial tiles").
+    #[error("tile at level {level}, index {index} has width {width}, expected {expected}")]
+    TileWidthMismatch {
+        /// The tile's level.
+        level: u8,
+        /// The tile's index.
+        index: u64,
+        /// The width given.
+        width: u16,
+        /// The width the tree implies.
+        expected: u16,
+    },
+    /// Tile data was not exactly 32 bytes per hash of its width (c2sp-digest §5.3).
+    #[error("tile data is {actual} bytes, expected {expected}")]
+    TileDataLength {
+        /// Bytes required by the width.
+        expected: usize,
+        /// Bytes given.
+        actual: usize,
+    },
+    /// A node is not stored in the tile it was read from.
+    #[error("node at level {level}, index {index} is not in the given tile")]
+    NodeNotInTile {
+        /// The node's level.
+        level: u8,
+        /// The node's index.
+        index: u64,
+    },
+    /// The same tile was supplied twice in one batch.
+    #[error("tile at level {level}, index {index} was supplied twice")]
+    TileDuplicate {
+        /// The tile's level.
+        level: u8,
+        /// The tile's index.
+        index: u64,
+    },
+    /// A tile needed to recompute the signed root was not supplied
+    /// (c2sp-digest §5.5, "Caching tiles").
+    #[error(
+        "tile at level {level}, index {index} is needed to check the root but was not supplied"
+    )]
+    TileMissingForRoot {
+        /// The tile's level.
+        level: u8,
+        /// The tile's index.
+        index: u64,
+    },
+    /// The tiles that make up the tree's right edge do not hash to the
+    /// signed root, so at least one of them is wrong.
+    #[error("tiles do not reproduce the signed root")]
+    TileRootMismatch,
+    /// A full tile's parent tile was neither supplied nor already authenticated.
+    #[error(
+        "tile at level {level}, index {index} cannot be authenticated: its parent tile is missing"
+    )]
+    TileParentMissing {
+        /// The tile's level.
+        level: u8,
+        /// The tile's index.
+        index: u64,
+    },
+    /// A tile does not hash to the entry its authenticated parent holds for it,
+    /// or differs from an already authenticated copy.
+    #[error("tile at level {level}, index {index} does not match its authenticated hash")]
+    TileHashMismatch {
+        /// The tile's level.
+        level: u8,
+        /// The tile's index.
+        index: u64,
+    },
+    /// A node was read from authenticated tiles, but its tile was never supplied.
+    #[error("tile at level {level}, index {index} holding the node was not supplied")]
+    TileNotSupplied {
+        /// The tile's level.
+        level: u8,
+        /// The tile's index.
+        index: u64,
+    },
+    /// An entry was longer than the 65,535 bytes a u16 length prefix can say
+    /// (c2sp-digest §5.3, §9.4).
+    #[error("entry of {0} bytes exceeds the 65535-byte limit of entry bundles")]
+    EntryTooLarge(usize),
+    /// An entry bundle was empty: served bundles hold 1 to 256 entries.
+    #[error("entry bundle is empty")]
+    EntryBundleEmpty,
+    /// An entry bundle held more than 256 entries (c2sp-digest §5.3).
+    #[error("entry bundle holds more than 256 entries")]
+    EntryBundleTooManyEntries,
+    /// An entry bundle ended in the middle of a length prefix.
+    #[error("entry bundle ends inside a length prefix")]
+    EntryBundleDanglingPrefix,
+    /// An entry's length prefix ran past the end of the bundle.
+    #[error("entry of {declared} bytes runs past the end of the bundle ({remaining} bytes left)")]
+    EntryBundleOverrun {
+        /// The length the prefix declares.
+        declared: usize,
+        /// The bytes left after the prefix.
+        remaining: usize,
+    },
+    /// Stored rightmost tiles given to the tile builder do not hash to the
+    /// stored root they are meant to resume from.
+    #[error("stored rightmost tiles do not hash to the stored root")]
+    TileBuilderRootMismatch,
     /// A node was asked for that is not complete in the tree being read.
     #[error("node at level {level}, index {index} is not complete in a tree of size {size}")]
     NodeNotInTree {
