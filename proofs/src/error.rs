@@ -619,9 +619,10 @@ pub enum ProofsError {
     /// `max-age` was 0 or above `i64::MAX` seconds.
     #[error("max-age must be between 1 and 2^63-1 seconds")]
     PolicyMaxAgeOutOfRange,
-    /// A device target was not a `/`-separated path of `[A-Za-z0-9._-]+`
-    /// segments of at most `policy::MAX_TARGET_BYTES` bytes.
-    #[error("invalid device target")]
+    /// A device target was not a `/`-separated path of at most 16 tokens
+    /// (`[A-Za-z0-9][A-Za-z0-9._-]*`, at most 64 bytes each), at most 255
+    /// bytes in all (DESIGN §4).
+    #[error("invalid device target: needs 1-16 `/`-separated tokens, at most 255 bytes")]
     PolicyBadTarget,
     /// A checkpoint's origin matched no log key of the policy.
     #[error("checkpoint origin is not a log of the policy")]

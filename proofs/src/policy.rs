@@ -71,7 +71,8 @@ use alloc::vec::Vec;
 
 pub use builder::PolicyBuilder;
 pub use names::{
-    DeviceTarget, MAX_NAME_BYTES, MAX_TARGET_BYTES, MAX_URL_BYTES, PolicyName, PolicyUrl,
+    DeviceTarget, MAX_NAME_BYTES, MAX_TARGET_BYTES, MAX_TARGET_SEGMENT_BYTES, MAX_TARGET_SEGMENTS,
+    MAX_URL_BYTES, PolicyName, PolicyUrl,
 };
 pub use quorum::{QuorumInfo, Threshold};
 pub use verify::VerifiedCheckpoint;

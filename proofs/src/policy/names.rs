@@ -13,6 +13,10 @@ pub const MAX_NAME_BYTES: usize = 255;
 pub const MAX_URL_BYTES: usize = 1024;
 /// Longest device target, in bytes.
 pub const MAX_TARGET_BYTES: usize = 255;
+/// Most segments in a device target.
+pub const MAX_TARGET_SEGMENTS: usize = 16;
+/// Longest segment of a device target, in bytes (a DESIGN §4 token).
+pub const MAX_TARGET_SEGMENT_BYTES: usize = 64;
 
 /// Whether `b` may appear inside a policy field: printable ASCII other than
 /// space, or any octet with the high bit set (opaque, c2sp-digest §6.2).
@@ -103,14 +107,17 @@ impl fmt::Debug for PolicyUrl {
 }
 
 /// The concrete target a device is (DESIGN §4, §6): a `/`-separated path
-/// such as `acme/thermostat/t3`. Unlike a record's target *pattern* it has
-/// no `*`: it is what patterns are matched against.
+/// such as `acme/thermostat/t3`. It follows the grammar of a record's target
+/// pattern without the wildcard, so that every valid device target can be
+/// covered by some pattern: a target no pattern can cover would make the
+/// device refuse every release, silently.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DeviceTarget(String);
 
 impl DeviceTarget {
-    /// Validates a device target: 1 to 255 bytes, one or more non-empty
-    /// segments separated by `/`, each of `[A-Za-z0-9._-]` (DESIGN §4).
+    /// Validates a device target (DESIGN §4 tokens and patterns): at most
+    /// 255 bytes and 16 segments joined by `/`, each segment a token
+    /// `[A-Za-z0-9][A-Za-z0-9._-]*` of at most 64 bytes. No `*`.
     ///
     /// # Errors
     /// [`ProofsError::PolicyBadTarget`] if any rule is broken.
@@ -118,12 +125,17 @@ impl DeviceTarget {
     /// # Panics
     /// Never.
     pub fn new(text: &str) -> Result<Self, ProofsError> {
-        let segment_ok = |s: &str| {
-            !s.is_empty()
-                && s.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        let is_token = |s: &str| {
+            let mut bytes = s.bytes();
+            s.len() <= MAX_TARGET_SEGMENT_BYTES
+                && bytes.next().is_some_and(|b| b.is_ascii_alphanumeric())
+                && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
         };
-        if text.is_empty() || text.len() > MAX_TARGET_BYTES || !text.split('/').all(segment_ok) {
+        if text.is_empty()
+            || text.len() > MAX_TARGET_BYTES
+            || text.split('/').count() > MAX_TARGET_SEGMENTS
+            || !text.split('/').all(is_token)
+        {
             return Err(ProofsError::PolicyBadTarget);
         }
         Ok(Self(String::from(text)))
@@ -179,9 +191,20 @@ mod tests {
             "acme/thermostat/t3"
         );
         assert!(DeviceTarget::new("t3").is_ok());
-        for bad in ["", "/a", "a/", "a//b", "a/*", "*", "a b", "a/\u{e9}"] {
+        assert!(DeviceTarget::new("a.b/c_d/e-f/0").is_ok());
+        for bad in [
+            "", "/a", "a/", "a//b", "a/*", "*", "a b", "a/\u{e9}", "a/.b", "a/-b", "_a", "a,b",
+        ] {
             assert_eq!(DeviceTarget::new(bad), Err(ProofsError::PolicyBadTarget));
         }
-        assert!(DeviceTarget::new(&"a".repeat(256)).is_err());
+        // Segment, segment-count and total-length limits.
+        assert!(DeviceTarget::new(&"a".repeat(64)).is_ok());
+        assert!(DeviceTarget::new(&"a".repeat(65)).is_err());
+        assert!(DeviceTarget::new(&["a"; 16].join("/")).is_ok());
+        assert!(DeviceTarget::new(&["a"; 17].join("/")).is_err());
+        let segment = "a".repeat(63);
+        let long = [segment.as_str(); 4].join("/"); // 255 bytes
+        assert!(DeviceTarget::new(&long).is_ok());
+        assert!(DeviceTarget::new(&(long + "b")).is_err());
     }
 }
