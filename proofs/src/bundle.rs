@@ -223,7 +223,8 @@ impl Bundle {
         let mut offset = BUNDLE_HEADER.len() + 1;
         for (line_no, line) in (2..).zip(lines) {
             let line_start = offset;
-            offset += line.len() + 1;
+            // Bounded by MAX_BUNDLE_BYTES, but saturate rather than trust it.
+            offset = offset.saturating_add(line.len()).saturating_add(1);
             if let Some(fields) = line.strip_prefix(b"entry ") {
                 if entries.len() == MAX_BUNDLE_ENTRIES {
                     return Err(ProofsError::BundleTooManyEntries(MAX_BUNDLE_ENTRIES));
