@@ -37,6 +37,18 @@ fn benches(c: &mut Criterion) {
             note.verify(std::slice::from_ref(&log)).expect("verify")
         });
     });
+    // The two halves of the row above, to show where the time goes.
+    g.bench_function("sightline parse only", |b| {
+        b.iter(|| Note::parse(black_box(&log_only)).expect("parse"));
+    });
+    let parsed = Note::parse(&log_only).expect("parse");
+    g.bench_function("sightline verify only", |b| {
+        b.iter(|| {
+            black_box(&parsed)
+                .verify(std::slice::from_ref(&log))
+                .expect("verify")
+        });
+    });
     let their_list = VerifierList::new(vec![Box::new(
         StandardVerifier::new(LOG_VKEY).expect("their vkey"),
     )]);
