@@ -820,4 +820,191 @@ pub enum ProofsError {
     // ------------------------------------------------------------------
     // policy, bundle: trust policy and release bundles.
     // ------------------------------------------------------------------
+    /// A policy file was larger than `policy::MAX_POLICY_BYTES`.
+    #[error("policy is {0} bytes, more than the limit of {1}")]
+    PolicyTooLarge(usize, usize),
+    /// A policy error, located at a 1-based line of the policy text.
+    #[error("policy line {line}: {error}")]
+    PolicyLine {
+        /// The 1-based line number.
+        line: usize,
+        /// What was wrong with the line.
+        error: alloc::boxed::Box<ProofsError>,
+    },
+    /// A policy contained an octet tlog-policy forbids (controls other than
+    /// TAB and LF, or DEL).
+    #[error("policy contains the forbidden octet {0:#04x}")]
+    PolicyForbiddenOctet(u8),
+    /// A policy did not end with a newline (tlog-policy: every line ends in LF).
+    #[error("policy does not end with a newline")]
+    PolicyMissingFinalNewline,
+    /// A policy line started with a keyword this format does not define.
+    #[error("unknown policy directive")]
+    PolicyUnknownDirective,
+    /// A policy line had too few or too many fields for its directive.
+    #[error("wrong number of fields for `{0}`")]
+    PolicyFieldCount(&'static str),
+    /// A vkey in a policy did not parse as a signed-note verifier key.
+    #[error("bad vkey: {0}")]
+    PolicyBadKey(alloc::boxed::Box<ProofsError>),
+    /// A vkey field in a policy was not valid UTF-8 (signed-note key names
+    /// are UTF-8, c2sp-digest §1.1).
+    #[error("vkey is not valid UTF-8")]
+    PolicyKeyNotUtf8,
+    /// A policy key had the wrong signature type for its role: witnesses use
+    /// cosignature/v1 (0x04) keys, logs and roots Ed25519 note (0x01) keys.
+    #[error("the `{0}` key has the wrong key type for its role")]
+    PolicyWrongKeyType(&'static str),
+    /// A public key appeared twice in one policy (in any role).
+    #[error("public key is listed twice in the policy")]
+    PolicyDuplicateKey,
+    /// A witness or group name was empty, too long, `none`, or had a
+    /// forbidden octet.
+    #[error("invalid witness or group name")]
+    PolicyBadName,
+    /// A URL field was too long or had a forbidden octet.
+    #[error("invalid URL")]
+    PolicyBadUrl,
+    /// A witness or group name was defined twice (they share one namespace).
+    #[error("name is already defined")]
+    PolicyDuplicateName,
+    /// A group or the quorum referred to a name not defined on a preceding line.
+    #[error("name is not defined on a preceding line")]
+    PolicyUndefinedName,
+    /// A group listed the same member twice.
+    #[error("group lists a member twice")]
+    PolicyDuplicateMember,
+    /// A group listed the predefined name `none` as a member.
+    #[error("`none` cannot be a group member")]
+    PolicyNoneMember,
+    /// A group listed no members.
+    #[error("group has no members")]
+    PolicyEmptyGroup,
+    /// A group threshold was not `all`, `any` or a canonical decimal >= 1.
+    #[error("group threshold must be `all`, `any` or a decimal k >= 1")]
+    PolicyBadThreshold,
+    /// A group threshold k was greater than its number of members n.
+    #[error("group threshold {k} is greater than its {n} members")]
+    PolicyThresholdTooLarge {
+        /// The threshold.
+        k: usize,
+        /// The number of members.
+        n: usize,
+    },
+    /// A policy had more than one `quorum` line.
+    #[error("policy has more than one quorum line")]
+    PolicyDuplicateQuorum,
+    /// A policy had no `quorum` line.
+    #[error("policy has no quorum line")]
+    PolicyMissingQuorum,
+    /// A policy exceeded one of its item limits.
+    #[error("policy has more than {1} {0}")]
+    PolicyTooMany(&'static str, usize),
+    /// A single-valued Sightline directive appeared twice.
+    #[error("`{0}` appears more than once")]
+    PolicyDuplicateDirective(&'static str),
+    /// A required directive was missing.
+    #[error("policy has no `{0}` line")]
+    PolicyMissingDirective(&'static str),
+    /// A numeric field was not a canonical decimal (no sign, no leading zeros)
+    /// within range.
+    #[error("`{0}` needs a canonical decimal number")]
+    PolicyBadNumber(&'static str),
+    /// `root-threshold` was not between 1 and the number of `root` lines.
+    #[error("root-threshold {k} is not between 1 and the {roots} root keys")]
+    PolicyRootThresholdOutOfRange {
+        /// The threshold.
+        k: usize,
+        /// The number of root keys.
+        roots: usize,
+    },
+    /// `approvals` was above `policy::MAX_APPROVALS`.
+    #[error("approvals {0} is above the limit {1}")]
+    PolicyApprovalsOutOfRange(usize, usize),
+    /// `max-age` was 0 or above `i64::MAX` seconds.
+    #[error("max-age must be between 1 and 2^63-1 seconds")]
+    PolicyMaxAgeOutOfRange,
+    /// A device target was not a `/`-separated path of at most 16 tokens
+    /// (`[A-Za-z0-9][A-Za-z0-9._-]*`, at most 64 bytes each), at most 255
+    /// bytes in all (DESIGN §4).
+    #[error("invalid device target: needs 1-16 `/`-separated tokens, at most 255 bytes")]
+    PolicyBadTarget,
+    /// A checkpoint's origin matched no log key of the policy.
+    #[error("checkpoint origin is not a log of the policy")]
+    PolicyUnknownLog,
+    /// The verified cosignatures did not satisfy the policy's quorum.
+    #[error("witness quorum not met")]
+    QuorumNotMet,
+    /// A freshness check was asked of a checkpoint with no counted
+    /// cosignature time (the quorum is `none`).
+    #[error("no cosignature time to check max-age against (quorum is none)")]
+    NoCosignatureTime,
+    /// The quorum's cosignatures were older than the policy's `max-age`.
+    #[error("quorum cosignature time {time} is more than {max_age} s before now ({now})")]
+    CheckpointTooOld {
+        /// The quorum time (oldest of the freshest quorum).
+        time: u64,
+        /// The caller's current time.
+        now: u64,
+        /// The policy's max-age.
+        max_age: u64,
+    },
+
+    /// A bundle was larger than `bundle::MAX_BUNDLE_BYTES`.
+    #[error("bundle is larger than {0} bytes")]
+    BundleTooLarge(usize),
+    /// A bundle's first line was not `sightline/v1 bundle`.
+    #[error("bundle does not start with `sightline/v1 bundle`")]
+    BundleBadHeader,
+    /// A bundle had no empty line between its entries and its checkpoint.
+    #[error("bundle has no empty line before the checkpoint")]
+    BundleMissingSeparator,
+    /// A line in the entry section was neither an entry line nor a path hash
+    /// following an entry line.
+    #[error("bundle line {0} is not an entry or an inclusion path line")]
+    BundleUnexpectedLine(usize),
+    /// An entry line did not have exactly the fields `entry <index> <base64>`.
+    #[error("bundle line {0}: entry line needs `entry <index> <base64>`")]
+    BundleBadEntryLine(usize),
+    /// An entry index was not a canonical decimal at most 2^63-2.
+    #[error("bundle line {0}: bad entry index")]
+    BundleBadIndex(usize),
+    /// An entry's index was below the previous entry's index.
+    #[error("bundle entry {0} is not in ascending index order")]
+    BundleNotAscending(u64),
+    /// Two entries had the same index.
+    #[error("bundle entry {0} appears twice")]
+    BundleDuplicateEntry(u64),
+    /// An entry's bytes were not standard padded canonical base64.
+    #[error("bundle entry {0}: entry is not valid base64")]
+    BundleBadEntryBase64(u64),
+    /// An entry was empty.
+    #[error("bundle entry {0} is empty")]
+    BundleEmptyEntry(u64),
+    /// An entry was over 65,535 bytes.
+    #[error("bundle entry {0} is over 65535 bytes")]
+    BundleEntryTooLarge(u64),
+    /// An inclusion path line was not a base64 hash.
+    #[error("bundle entry {0}: inclusion path line is not a base64 hash")]
+    BundleBadPathHash(u64),
+    /// An entry had more than 63 inclusion path lines.
+    #[error("bundle entry {0} has more than 63 inclusion path lines")]
+    BundleTooManyPathLines(u64),
+    /// A bundle had more than `bundle::MAX_BUNDLE_ENTRIES` entries.
+    #[error("bundle has more than {0} entries")]
+    BundleTooManyEntries(usize),
+    /// A bundle had no entries.
+    #[error("bundle has no entries")]
+    BundleNoEntries,
+    /// The checkpoint part of a bundle was not a signed note.
+    #[error("bundle checkpoint is not a signed note: {0}")]
+    BundleBadCheckpoint(alloc::boxed::Box<ProofsError>),
+    /// An entry was not included in the checkpoint's tree.
+    #[error("bundle entry {index} is not included in the checkpoint: {error}")]
+    BundleEntryNotIncluded {
+        /// The entry's index.
+        index: u64,
+        /// Why its inclusion proof failed.
+        error: alloc::boxed::Box<ProofsError>,
+    },
 }

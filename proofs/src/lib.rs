@@ -68,6 +68,10 @@ pub use record::{Record, SignedRecord};
 pub use state::{AdmissionRules, LogState};
 
 // --- policy and bundles -----------------------------------------------------
+pub mod bundle;
+pub mod policy;
+pub use bundle::Bundle;
+pub use policy::{Policy, VerifiedCheckpoint};
 
 mod error;
 
