@@ -268,9 +268,10 @@ pub enum ProofsError {
         /// The tile's index.
         index: u64,
     },
-    /// An entry was longer than the 65,535 bytes a u16 length prefix can say
-    /// (c2sp-digest §5.3, §9.4).
-    #[error("entry of {0} bytes exceeds the 65535-byte limit of entry bundles")]
+    /// An entry was longer than 65,535 bytes: the most a u16 length prefix in
+    /// an entry bundle can say (c2sp-digest §5.3, §9.4), and so the limit on
+    /// every Sightline record (DESIGN §4).
+    #[error("entry of {0} bytes exceeds the 65535-byte entry limit")]
     EntryTooLarge(usize),
     /// An entry bundle was empty: served bundles hold 1 to 256 entries.
     #[error("entry bundle is empty")]
@@ -640,12 +641,7 @@ pub enum ProofsError {
     StateKeyNotListed,
 
     // Signed entries (record::SignedRecord), DESIGN §4.
-    /// An entry was larger than 65,535 bytes.
-    #[error("entry is {len} bytes; entries are at most 65535 bytes")]
-    EntryTooLarge {
-        /// The entry's length.
-        len: usize,
-    },
+    // (An oversized entry is `EntryTooLarge`, shared with entry bundles above.)
     /// A signed entry was not in its canonical byte form.
     #[error("entry does not re-encode to the same bytes (non-canonical signature encoding)")]
     NonCanonicalEntry,
