@@ -23,7 +23,9 @@ pub fn encode_entry_bundle<E: AsRef<[u8]>>(entries: &[E]) -> Result<Vec<u8>, Pro
     if entries.len() > usize::from(TILE_WIDTH) {
         return Err(ProofsError::EntryBundleTooManyEntries);
     }
-    let total: usize = entries.iter().map(|e| e.as_ref().len() + 2).sum();
+    let total = entries.iter().fold(0usize, |sum, e| {
+        sum.saturating_add(e.as_ref().len()).saturating_add(2)
+    });
     let mut out = Vec::with_capacity(total);
     for entry in entries {
         let entry = entry.as_ref();

@@ -269,7 +269,7 @@ proptest! {
         index in prop_oneof![0u64..5000, any::<u64>()],
         width in 1u16..=256,
         old in prop_oneof![0u64..100_000, 0u64..(1 << 40)],
-        grow in prop_oneof![0u64..3000, 0u64..(1 << 24)],
+        grow in prop_oneof![0u64..3000, 0u64..(1 << 18)],
     ) {
         let ours = TileId::new(level, index, width).unwrap();
         let theirs = tlog_tiles::Tile::new(8, level, index, u32::from(width), false);
