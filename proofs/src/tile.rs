@@ -128,27 +128,27 @@ impl TileId {
         Ok((tile, (first % WIDTH) as u16))
     }
 
-    /// The tile's level: it holds hashes of tree level `8 * level`.
+    /// The tile's level: it holds hashes of tree level `8 * level` (c2sp-digest §5.3).
     pub const fn level(&self) -> u8 {
         self.level
     }
 
-    /// The tile's index within its level.
+    /// The tile's index within its level (c2sp-digest §5.3).
     pub const fn index(&self) -> u64 {
         self.index
     }
 
-    /// The number of hashes the tile holds, 1 to 256.
+    /// The number of hashes the tile holds, 1 to 256 (c2sp-digest §5.3).
     pub const fn width(&self) -> u16 {
         self.width
     }
 
-    /// Whether the tile holds all 256 hashes.
+    /// Whether the tile holds all 256 hashes (c2sp-digest §5.3).
     pub const fn is_full(&self) -> bool {
         self.width == TILE_WIDTH
     }
 
-    /// The size in bytes of the tile's contents: 32 per hash.
+    /// The size in bytes of the tile's contents: 32 per hash (c2sp-digest §5.3).
     pub const fn data_len(&self) -> usize {
         self.width as usize * HASH_LEN
     }
@@ -179,7 +179,7 @@ impl TileId {
         Self::new(self.level, self.index, width)
     }
 
-    /// The tile one level up whose hashes include this full tile's root, as
+    /// The tile one level up whose hashes include this full tile's root, as (c2sp-digest §5.3)
     /// it exists in the tree of `size` leaves.
     ///
     /// # Errors
@@ -259,7 +259,7 @@ impl TilePath {
         })
     }
 
-    /// The tile this path names.
+    /// The tile this path names (c2sp-digest §5.3).
     pub const fn tile(&self) -> TileId {
         match self {
             Self::Hashes(id) | Self::Entries(id) => *id,
