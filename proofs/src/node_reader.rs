@@ -185,6 +185,8 @@ impl NodeReader for MemoryNodeReader {
     type Error = ProofsError;
 
     fn read_nodes(&self, nodes: &[NodeId]) -> Result<Vec<Hash>, ProofsError> {
+        // Only complete nodes are stored, so a lookup miss is exactly "not
+        // complete in this tree": reported, never replaced by a guess.
         nodes
             .iter()
             .map(|node| {

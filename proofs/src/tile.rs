@@ -229,6 +229,10 @@ impl TilePath {
         if path.len() > MAX_TILE_PATH_LEN {
             return Err(ProofsError::TilePathTooLong);
         }
+        // Structure: "tile/" <level or "entries"> "/" <index groups>
+        // [".p/" <width>]. Each part is checked against its own canonical
+        // form, so exactly one spelling of each tile is accepted and a
+        // cache keyed by path cannot hold two copies of one tile.
         let rest = path
             .strip_prefix("tile/")
             .ok_or(ProofsError::TilePathPrefix)?;
@@ -241,6 +245,8 @@ impl TilePath {
                 .filter(|level| *level <= 63)
                 .ok_or(ProofsError::TilePathLevel)? as u8
         };
+        // A full tile never carries ".p/": `.p/256` is refused, as is `.p/0`
+        // (empty tiles are never served).
         let (index_part, width) = match rest.split_once(".p/") {
             Some((index_part, width_part)) => {
                 let width = parse_canonical_decimal(width_part)
@@ -328,6 +334,9 @@ fn parse_index(text: &str) -> Result<u64, ProofsError> {
     if leading.first() == Some(&"x000") {
         return Err(ProofsError::TilePathIndexLeadingZeros);
     }
+    // Accumulate most significant group first; checked arithmetic turns
+    // a 20-digit value above u64::MAX into an error instead of a wrap (the
+    // overflow azul's fuzzing found in its port of Go's parser).
     let mut index: u64 = 0;
     for (i, group) in groups.iter().enumerate() {
         let digits = if i < leading.len() {
@@ -431,6 +440,8 @@ pub fn tile_hashes(tile: &TileId, data: &[u8]) -> Result<Vec<Hash>, ProofsError>
 /// Folds `2^k` hashes into the root of the perfect subtree above them.
 /// Callers pass a power-of-two count; an empty slice gives `None`.
 pub(crate) fn fold_perfect(hashes: &[Hash]) -> Option<Hash> {
+    // Hash adjacent pairs level by level; for 2^k inputs every row has an
+    // even length until the single root remains.
     let mut row: Vec<Hash> = hashes.to_vec();
     while row.len() > 1 {
         let next: Vec<Hash> = row
