@@ -64,6 +64,17 @@ fn building(c: &mut Criterion) {
     let mut group = c.benchmark_group("build_2e16_leaves");
     group.throughput(Throughput::Elements(u64::from(N)));
     group.sample_size(20);
+    // The floor: the 2^16 - 1 node hashes any RFC 6962 tree of 2^16 leaves
+    // needs, hashed in a plain loop with nothing else.
+    group.bench_function(BenchmarkId::new("node_hash_only", "2^16 - 1 hashes"), |b| {
+        b.iter(|| {
+            let mut acc = hashes[0];
+            for leaf in &hashes[1..] {
+                acc = node_hash(&acc, black_box(leaf));
+            }
+            acc
+        });
+    });
     // Node hashing only: every implementation is handed the leaf hashes.
     group.bench_function(
         BenchmarkId::new("tile_builder", "leaf hashes, batches of 1024"),

@@ -68,22 +68,22 @@ impl ConsistencyProof {
         })
     }
 
-    /// The size of the older tree.
+    /// The size of the older tree (c2sp-digest §7.2).
     pub const fn old_size(&self) -> u64 {
         self.old_size
     }
 
-    /// The size of the newer tree.
+    /// The size of the newer tree (c2sp-digest §7.2).
     pub const fn new_size(&self) -> u64 {
         self.new_size
     }
 
-    /// The proof hashes, in PROOF order.
+    /// The proof hashes, in PROOF order (c2sp-digest §7.2).
     pub fn path(&self) -> &[Hash] {
         &self.path
     }
 
-    /// The proof hashes, consuming the proof.
+    /// The proof hashes, consuming the proof (c2sp-digest §7.2).
     pub fn into_path(self) -> Vec<Hash> {
         self.path
     }

@@ -23,8 +23,12 @@ pub fn encode_entry_bundle<E: AsRef<[u8]>>(entries: &[E]) -> Result<Vec<u8>, Pro
     if entries.len() > usize::from(TILE_WIDTH) {
         return Err(ProofsError::EntryBundleTooManyEntries);
     }
-    let total: usize = entries.iter().map(|e| e.as_ref().len() + 2).sum();
+    let total = entries.iter().fold(0usize, |sum, e| {
+        sum.saturating_add(e.as_ref().len()).saturating_add(2)
+    });
     let mut out = Vec::with_capacity(total);
+    // The length check happens per entry while writing; an error discards
+    // the partial output, so nothing half-encoded escapes.
     for entry in entries {
         let entry = entry.as_ref();
         let len =
@@ -53,7 +57,11 @@ pub fn parse_entry_bundle(bundle: &[u8]) -> Result<Vec<&[u8]>, ProofsError> {
     }
     let mut entries = Vec::new();
     let mut rest = bundle;
+    // Each round consumes one (prefix, entry) pair from the front; the
+    // bundle is well formed only if the last entry ends exactly at the end.
     while !rest.is_empty() {
+        // A 257th entry is refused before it is read, so a hostile bundle
+        // cannot make us collect more than one tile's worth of slices.
         if entries.len() == usize::from(TILE_WIDTH) {
             return Err(ProofsError::EntryBundleTooManyEntries);
         }
@@ -61,6 +69,8 @@ pub fn parse_entry_bundle(bundle: &[u8]) -> Result<Vec<&[u8]>, ProofsError> {
             .split_first_chunk::<2>()
             .ok_or(ProofsError::EntryBundleDanglingPrefix)?;
         let declared = usize::from(u16::from_be_bytes(*prefix));
+        // Tessera and the spec both reject a length that runs past the end
+        // rather than truncating the entry (c2sp-digest §5.3).
         if declared > after.len() {
             return Err(ProofsError::EntryBundleOverrun {
                 declared,

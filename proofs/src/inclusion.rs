@@ -63,22 +63,22 @@ impl InclusionProof {
         Ok(Self { index, size, path })
     }
 
-    /// The index of the proven leaf.
+    /// The index of the proven leaf (c2sp-digest §7.2).
     pub const fn index(&self) -> u64 {
         self.index
     }
 
-    /// The size of the tree the proof is for.
+    /// The size of the tree the proof is for (c2sp-digest §7.2).
     pub const fn size(&self) -> u64 {
         self.size
     }
 
-    /// The path, the leaf's sibling first.
+    /// The path, the leaf's sibling first (c2sp-digest §7.2).
     pub fn path(&self) -> &[Hash] {
         &self.path
     }
 
-    /// The path, consuming the proof.
+    /// The path, consuming the proof (c2sp-digest §7.2).
     pub fn into_path(self) -> Vec<Hash> {
         self.path
     }

@@ -115,12 +115,12 @@ pub struct MemoryNodeReader {
 }
 
 impl MemoryNodeReader {
-    /// An empty tree.
+    /// An empty tree (c2sp-digest §7.1).
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// A tree holding `leaf_hashes` in order.
+    /// A tree holding `leaf_hashes` in order (c2sp-digest §7.1).
     pub fn from_leaf_hashes(leaf_hashes: &[Hash]) -> Self {
         let mut tree = Self::new();
         for leaf in leaf_hashes {
@@ -129,7 +129,7 @@ impl MemoryNodeReader {
         tree
     }
 
-    /// Appends one leaf hash, completing every node it closes.
+    /// Appends one leaf hash, completing every node it closes (c2sp-digest §7.1).
     pub fn push(&mut self, leaf_hash: Hash) {
         let mut hash = leaf_hash;
         let mut level = 0;
@@ -154,12 +154,12 @@ impl MemoryNodeReader {
         }
     }
 
-    /// The number of leaves.
+    /// The number of leaves (c2sp-digest §7.1).
     pub fn size(&self) -> u64 {
         self.levels.first().map_or(0, |row| row.len() as u64)
     }
 
-    /// The leaf hashes, in order.
+    /// The leaf hashes, in order (c2sp-digest §7.1).
     pub fn leaf_hashes(&self) -> &[Hash] {
         self.levels.first().map_or(&[], Vec::as_slice)
     }
@@ -185,6 +185,8 @@ impl NodeReader for MemoryNodeReader {
     type Error = ProofsError;
 
     fn read_nodes(&self, nodes: &[NodeId]) -> Result<Vec<Hash>, ProofsError> {
+        // Only complete nodes are stored, so a lookup miss is exactly "not
+        // complete in this tree": reported, never replaced by a guess.
         nodes
             .iter()
             .map(|node| {

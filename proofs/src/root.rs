@@ -35,7 +35,7 @@ impl RootHash {
         Ok(Self { size, hash })
     }
 
-    /// The empty tree: size 0, root SHA-256("").
+    /// The empty tree: size 0, root SHA-256("") (c2sp-digest §2.1).
     pub const fn empty() -> Self {
         Self {
             size: 0,
@@ -43,12 +43,12 @@ impl RootHash {
         }
     }
 
-    /// The number of leaves in the tree.
+    /// The number of leaves in the tree (c2sp-digest §2.1).
     pub const fn size(&self) -> u64 {
         self.size
     }
 
-    /// The Merkle Tree Hash of those leaves.
+    /// The Merkle Tree Hash of those leaves (c2sp-digest §2.1).
     pub const fn hash(&self) -> &Hash {
         &self.hash
     }

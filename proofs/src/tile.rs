@@ -128,27 +128,27 @@ impl TileId {
         Ok((tile, (first % WIDTH) as u16))
     }
 
-    /// The tile's level: it holds hashes of tree level `8 * level`.
+    /// The tile's level: it holds hashes of tree level `8 * level` (c2sp-digest §5.3).
     pub const fn level(&self) -> u8 {
         self.level
     }
 
-    /// The tile's index within its level.
+    /// The tile's index within its level (c2sp-digest §5.3).
     pub const fn index(&self) -> u64 {
         self.index
     }
 
-    /// The number of hashes the tile holds, 1 to 256.
+    /// The number of hashes the tile holds, 1 to 256 (c2sp-digest §5.3).
     pub const fn width(&self) -> u16 {
         self.width
     }
 
-    /// Whether the tile holds all 256 hashes.
+    /// Whether the tile holds all 256 hashes (c2sp-digest §5.3).
     pub const fn is_full(&self) -> bool {
         self.width == TILE_WIDTH
     }
 
-    /// The size in bytes of the tile's contents: 32 per hash.
+    /// The size in bytes of the tile's contents: 32 per hash (c2sp-digest §5.3).
     pub const fn data_len(&self) -> usize {
         self.width as usize * HASH_LEN
     }
@@ -179,7 +179,7 @@ impl TileId {
         Self::new(self.level, self.index, width)
     }
 
-    /// The tile one level up whose hashes include this full tile's root, as
+    /// The tile one level up whose hashes include this full tile's root, as (c2sp-digest §5.3)
     /// it exists in the tree of `size` leaves.
     ///
     /// # Errors
@@ -229,6 +229,10 @@ impl TilePath {
         if path.len() > MAX_TILE_PATH_LEN {
             return Err(ProofsError::TilePathTooLong);
         }
+        // Structure: "tile/" <level or "entries"> "/" <index groups>
+        // [".p/" <width>]. Each part is checked against its own canonical
+        // form, so exactly one spelling of each tile is accepted and a
+        // cache keyed by path cannot hold two copies of one tile.
         let rest = path
             .strip_prefix("tile/")
             .ok_or(ProofsError::TilePathPrefix)?;
@@ -241,6 +245,8 @@ impl TilePath {
                 .filter(|level| *level <= 63)
                 .ok_or(ProofsError::TilePathLevel)? as u8
         };
+        // A full tile never carries ".p/": `.p/256` is refused, as is `.p/0`
+        // (empty tiles are never served).
         let (index_part, width) = match rest.split_once(".p/") {
             Some((index_part, width_part)) => {
                 let width = parse_canonical_decimal(width_part)
@@ -259,7 +265,7 @@ impl TilePath {
         })
     }
 
-    /// The tile this path names.
+    /// The tile this path names (c2sp-digest §5.3).
     pub const fn tile(&self) -> TileId {
         match self {
             Self::Hashes(id) | Self::Entries(id) => *id,
@@ -328,6 +334,9 @@ fn parse_index(text: &str) -> Result<u64, ProofsError> {
     if leading.first() == Some(&"x000") {
         return Err(ProofsError::TilePathIndexLeadingZeros);
     }
+    // Accumulate most significant group first; checked arithmetic turns
+    // a 20-digit value above u64::MAX into an error instead of a wrap (the
+    // overflow azul's fuzzing found in its port of Go's parser).
     let mut index: u64 = 0;
     for (i, group) in groups.iter().enumerate() {
         let digits = if i < leading.len() {
@@ -431,6 +440,8 @@ pub fn tile_hashes(tile: &TileId, data: &[u8]) -> Result<Vec<Hash>, ProofsError>
 /// Folds `2^k` hashes into the root of the perfect subtree above them.
 /// Callers pass a power-of-two count; an empty slice gives `None`.
 pub(crate) fn fold_perfect(hashes: &[Hash]) -> Option<Hash> {
+    // Hash adjacent pairs level by level; for 2^k inputs every row has an
+    // even length until the single root remains.
     let mut row: Vec<Hash> = hashes.to_vec();
     while row.len() > 1 {
         let next: Vec<Hash> = row

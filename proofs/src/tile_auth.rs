@@ -130,7 +130,7 @@ impl VerifiedTiles {
         Ok(verified)
     }
 
-    /// Authenticates more tiles of the same tree, each against its parent
+    /// Authenticates more tiles of the same tree, each against its parent (c2sp-digest §5.5)
     /// tile (in this batch or already authenticated). Partial tiles given
     /// again must equal the authenticated copies. All or nothing.
     ///
@@ -140,17 +140,17 @@ impl VerifiedTiles {
         self.add(fetched, false)
     }
 
-    /// The root the tiles were checked against.
+    /// The root the tiles were checked against (c2sp-digest §5.5).
     pub const fn root(&self) -> &RootHash {
         &self.root
     }
 
-    /// The authenticated tiles, by level then index.
+    /// The authenticated tiles, by level then index (c2sp-digest §5.5).
     pub fn tiles(&self) -> impl Iterator<Item = &TileId> {
         self.tiles.values().map(|(tile, _)| tile)
     }
 
-    /// The authenticated hashes of `tile`, if it has been authenticated.
+    /// The authenticated hashes of `tile`, if it has been authenticated (c2sp-digest §5.5).
     pub fn tile_hashes(&self, tile: &TileId) -> Option<&[Hash]> {
         self.tiles
             .get(&(tile.level(), tile.index()))

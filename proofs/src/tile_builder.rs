@@ -44,17 +44,17 @@ pub struct TileContents {
 }
 
 impl TileContents {
-    /// The tile, with its current width.
+    /// The tile, with its current width (c2sp-digest §5.3).
     pub const fn tile(&self) -> &TileId {
         &self.tile
     }
 
-    /// The tile's hashes, concatenated: `width * 32` bytes.
+    /// The tile's hashes, concatenated: `width * 32` bytes (c2sp-digest §5.3).
     pub fn data(&self) -> &[u8] {
         &self.data
     }
 
-    /// The data, consuming the record.
+    /// The data, consuming the record (c2sp-digest §5.3).
     pub fn into_data(self) -> Vec<u8> {
         self.data
     }
@@ -68,19 +68,19 @@ pub struct Appended {
 }
 
 impl Appended {
-    /// The root of the tree after the append.
+    /// The root of the tree after the append (c2sp-digest §5.3).
     pub const fn root(&self) -> &RootHash {
         &self.root
     }
 
-    /// Every tile whose contents changed: tiles completed by the append (in
+    /// Every tile whose contents changed: tiles completed by the append (in (c2sp-digest §5.3)
     /// the order they filled), then the current partial tile of each level
     /// that received hashes.
     pub fn tiles(&self) -> &[TileContents] {
         &self.tiles
     }
 
-    /// The changed tiles, consuming the result.
+    /// The changed tiles, consuming the result (c2sp-digest §5.3).
     pub fn into_tiles(self) -> Vec<TileContents> {
         self.tiles
     }
@@ -150,7 +150,7 @@ impl Default for TileBuilder {
 }
 
 impl TileBuilder {
-    /// The empty tree.
+    /// The empty tree (c2sp-digest §5.3).
     pub fn new() -> Self {
         Self {
             size: 0,
@@ -236,7 +236,7 @@ impl TileBuilder {
         Ok(builder)
     }
 
-    /// The number of leaves.
+    /// The number of leaves (c2sp-digest §5.3).
     pub const fn size(&self) -> u64 {
         self.size
     }
@@ -263,7 +263,7 @@ impl TileBuilder {
         pieces.fold(*last, |acc, piece| node_hash(piece, &acc))
     }
 
-    /// The current partial tiles with their contents: what
+    /// The current partial tiles with their contents: what (c2sp-digest §5.3)
     /// [`TileBuilder::from_tiles`] needs to resume.
     pub fn partial_tiles(&self) -> Vec<TileContents> {
         let mut all: Vec<(u8, &Level)> = (0u8..).zip(self.levels.iter()).collect();

@@ -62,7 +62,7 @@ impl NodeId {
         Ok(Self { level, index })
     }
 
-    /// The leaf node at `index`.
+    /// The leaf node at `index` (c2sp-digest §5.5).
     ///
     /// # Errors
     /// [`ProofsError::NodeOutOfRange`] if `index` is `u64::MAX`.
@@ -70,39 +70,39 @@ impl NodeId {
         Self::new(0, index)
     }
 
-    /// The node's height above the leaves.
+    /// The node's height above the leaves (c2sp-digest §5.5).
     pub const fn level(&self) -> u8 {
         self.level
     }
 
-    /// The node's position within its level, counted from the left.
+    /// The node's position within its level, counted from the left (c2sp-digest §5.5).
     pub const fn index(&self) -> u64 {
         self.index
     }
 
-    /// The first leaf the node covers.
+    /// The first leaf the node covers (c2sp-digest §5.5).
     pub const fn start(&self) -> u64 {
         // Cannot overflow: `new` checked `(index + 1) << level` fits.
         self.index << self.level
     }
 
-    /// One past the last leaf the node covers.
+    /// One past the last leaf the node covers (c2sp-digest §5.5).
     pub const fn end(&self) -> u64 {
         (self.index + 1) << self.level
     }
 
-    /// The number of leaves the node covers, `2^level`.
+    /// The number of leaves the node covers, `2^level` (c2sp-digest §5.5).
     pub const fn width(&self) -> u64 {
         1 << self.level
     }
 
-    /// Whether every leaf of the node is present in a tree of `size` leaves,
+    /// Whether every leaf of the node is present in a tree of `size` leaves, (c2sp-digest §5.5)
     /// so that its hash is fixed forever.
     pub const fn is_complete_in(&self, size: u64) -> bool {
         self.end() <= size
     }
 
-    /// The node's two children, left then right, or `None` for a leaf.
+    /// The node's two children, left then right, or `None` for a leaf (c2sp-digest §5.5).
     pub fn children(&self) -> Option<(Self, Self)> {
         let level = self.level.checked_sub(1)?;
         // Both children lie inside the parent, so their ends fit as well.
@@ -134,7 +134,7 @@ pub struct Subtree {
 }
 
 impl Subtree {
-    /// The range `[start, end)`.
+    /// The range `[start, end)` (c2sp-digest §5.5).
     ///
     /// # Errors
     /// - [`ProofsError::EmptySubtree`] if `start >= end`;
@@ -157,7 +157,7 @@ impl Subtree {
         Ok(Self { start, end })
     }
 
-    /// The whole tree of `size` leaves, `[0, size)`.
+    /// The whole tree of `size` leaves, `[0, size)` (c2sp-digest §5.5).
     ///
     /// # Errors
     /// [`ProofsError::EmptySubtree`] if `size` is 0.
@@ -165,28 +165,28 @@ impl Subtree {
         Self::new(0, size)
     }
 
-    /// The first leaf of the range.
+    /// The first leaf of the range (c2sp-digest §5.5).
     pub const fn start(&self) -> u64 {
         self.start
     }
 
-    /// One past the last leaf of the range.
+    /// One past the last leaf of the range (c2sp-digest §5.5).
     pub const fn end(&self) -> u64 {
         self.end
     }
 
-    /// The number of leaves in the range (never 0).
+    /// The number of leaves in the range (never 0) (c2sp-digest §5.5).
     pub const fn len(&self) -> u64 {
         self.end - self.start
     }
 
-    /// Always `false`: a subtree holds at least one leaf. Present for API
+    /// Always `false`: a subtree holds at least one leaf. Present for API (c2sp-digest §5.5)
     /// symmetry with [`Subtree::len`].
     pub const fn is_empty(&self) -> bool {
         false
     }
 
-    /// The perfect node this range is, if its length is a power of two.
+    /// The perfect node this range is, if its length is a power of two (c2sp-digest §5.5).
     pub fn as_node(&self) -> Option<NodeId> {
         let len = self.len();
         if !len.is_power_of_two() {
