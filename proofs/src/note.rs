@@ -31,7 +31,7 @@
 //!
 //! Where Go is lenient this module is stricter, always in the direction of
 //! rejecting: base64 must be canonical (no stray trailing bits), key names may
-//! not hold control characters, weak (small-order) Ed25519 keys are refused,
+//! not hold bytes below 0x20 (a note cannot hold them either), weak (small-order) Ed25519 keys are refused,
 //! and every signature line from a known key is checked, not only the first.
 
 use alloc::string::{String, ToString};
@@ -75,7 +75,7 @@ const SKEY_PREFIX: &str = "PRIVATE+KEY+";
 /// (c2sp-digest §1.1).
 ///
 /// Invariant: non-empty, no `+`, no Unicode space (Go's `unicode.IsSpace`
-/// set) and no other ASCII control character. The last rule is ours: a note
+/// set) and no other character below 0x20. The last rule is ours: a note
 /// may not contain bytes below 0x20 except LF, so a name holding one could
 /// never appear in a valid note.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -134,7 +134,7 @@ pub(crate) enum NameFault {
     Plus,
     /// It contained a character of Go's `unicode.IsSpace` set.
     Space,
-    /// It contained another control character (below 0x20, or DEL).
+    /// It contained another control character below 0x20.
     Control,
 }
 
@@ -150,7 +150,9 @@ pub(crate) fn check_name(name: &str) -> Result<(), NameFault> {
         if is_go_space(c) {
             return Err(NameFault::Space);
         }
-        if c < ' ' || c == '\u{7f}' {
+        // Only bytes below 0x20: DEL and C1 controls are legal in notes,
+        // and refusing them would reject lines Go accepts.
+        if c < ' ' {
             return Err(NameFault::Control);
         }
         if c == '+' {
@@ -895,6 +897,8 @@ mod tests {
         assert_eq!(KeyName::new("a\u{1}b"), Err(ProofsError::KeyNameHasControl));
         // Not a space for Go: zero-width space U+200B is allowed.
         assert!(KeyName::new("a\u{200b}b").is_ok());
+        // DEL and C1 controls are legal in notes and in Go's names.
+        assert!(KeyName::new("a\u{7f}\u{80}b").is_ok());
     }
 
     #[test]
