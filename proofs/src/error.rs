@@ -625,10 +625,8 @@ pub enum ProofsError {
         /// The group's field name.
         field: &'static str,
     },
-    /// A state `key` line was not `<vkey> <role> <owner> <expires> <scopes> <index>`.
-    #[error(
-        "state key line must be `<vkey> <role> <owner> <expires> <scope>[,<scope>...] <enrolled index>`"
-    )]
+    /// A state `key` line was not `<vkey> <role> <owner> <expires> <scopes>`.
+    #[error("state key line must be `<vkey> <role> <owner> <expires> <scope>[,<scope>...]`")]
     BadStateKeyLine,
     /// A state `retired`, `revoked` or `paused` line was not `<value> <index>`.
     #[error("state `{field}` line must be `<value> <index>`")]

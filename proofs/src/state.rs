@@ -1,11 +1,12 @@
 //! Key and pause state, and the admission rules that change it (DESIGN §4).
 //!
 //! [`LogState`] is what the log knows after replaying its entries: every key
-//! ever enrolled (with role, owner, scopes, expiry and enrolling index), which
-//! keys are retired or revoked and since which entry, and which target
-//! patterns are paused. The rules here are pure functions shared by three
-//! callers: the log's admission, the monitor's replay and, through the state
-//! entry, the device.
+//! ever enrolled (with role, owner, scopes and expiry), which keys are
+//! retired or revoked and since which entry, and which target patterns are
+//! paused. That is exactly what a state entry lists, so the state can be
+//! rebuilt from the last state entry alone. The rules here are pure
+//! functions shared by three callers: the log's admission, the monitor's
+//! replay and, through the state entry, the device.
 //!
 //! # Rules, and the choices made where DESIGN §4 leaves room
 //!
@@ -252,6 +253,10 @@ impl LogState {
     /// Rebuilds the state a state record describes, so that a log (or a
     /// monitor) can resume from its last state entry without replaying.
     ///
+    /// Nothing is lost: no rule here depends on the index of a key's
+    /// enrolment record (which the state entry does not carry), only on
+    /// what the `key`, `retired`, `revoked` and `paused` lines say.
+    ///
     /// Spec: DESIGN §4 (the state entry).
     pub fn from_state_record(record: &StateRecord) -> Self {
         Self {
@@ -431,7 +436,6 @@ impl LogState {
                         k.role(),
                         k.owner().clone(),
                         enrolment.clone(),
-                        index,
                     )?;
                     self.keys.insert(k.vkey().clone(), status);
                 }

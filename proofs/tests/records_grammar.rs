@@ -344,8 +344,8 @@ fn state_text() -> String {
     let (first, second) = if a < b { (a, b) } else { (b, a) };
     format!(
         "sightline/v1 state\nindex 9\ntime 2023-11-14T22:13:20Z\n\
-         key {first} signer alice 2024-11-13T22:13:20Z acme/*,beta/x 0\n\
-         key {second} approver bob 2024-11-13T22:13:20Z acme/* 1\n\
+         key {first} signer alice 2024-11-13T22:13:20Z acme/*,beta/x\n\
+         key {second} approver bob 2024-11-13T22:13:20Z acme/*\n\
          retired {first} 5\nrevoked {first} 7\nrevoked {second} 8\npaused acme/lock/* 6\npaused beta/* 3\n"
     )
 }
@@ -386,16 +386,22 @@ fn state_record_grammar() {
         &edit(&s, "paused beta/* 3", "paused beta/* 03"),
         ProofsError::BadIndex,
     );
+    // DESIGN §4 fixes the key line at exactly five fields: a trailing
+    // enrolment index (or anything else) is refused, as is a missing field.
     rejects(
-        &edit(&s, " acme/*,beta/x 0\n", " acme/*,beta/x\n"),
+        &edit(&s, " acme/*,beta/x\n", " acme/*,beta/x 0\n"),
         ProofsError::BadStateKeyLine,
     );
     rejects(
-        &edit(&s, " acme/*,beta/x 0\n", " acme/* beta/x 0\n"),
+        &edit(&s, "Z acme/*,beta/x\n", "Z\n"),
         ProofsError::BadStateKeyLine,
     );
     rejects(
-        &edit(&s, " acme/*,beta/x 0\n", " acme/*,acme/* 0\n"),
+        &edit(&s, " acme/*,beta/x\n", " acme/* beta/x\n"),
+        ProofsError::BadStateKeyLine,
+    );
+    rejects(
+        &edit(&s, " acme/*,beta/x\n", " acme/*,acme/*\n"),
         ProofsError::DuplicateValue { field: "scope" },
     );
     rejects(
@@ -557,7 +563,15 @@ fn constructors_enforce_invariants() {
         Rollout::new(rref, vec![pat("a"), pat("a")], ts(T0)),
         Err(ProofsError::DuplicateValue { field: "target" })
     );
-    let status = KeyStatus::new(vk.clone(), KeyRole::Signer, tok("a"), e.clone(), 0).unwrap();
+    let status = KeyStatus::new(vk.clone(), KeyRole::Signer, tok("a"), e.clone()).unwrap();
+    // A cosignature key could be written into a key line but never parsed
+    // back from one, so the constructor refuses it.
+    let cosigner =
+        SignerKey::from_seed(KeyName::new("w").unwrap(), KeyType::CosignatureV1, [5; 32]).unwrap();
+    assert_eq!(
+        KeyStatus::new(cosigner.verifier(), KeyRole::Signer, tok("a"), e.clone()),
+        Err(ProofsError::RecordKeyNotEd25519)
+    );
     assert_eq!(
         StateRecord::new(
             1,
@@ -701,11 +715,7 @@ fn record() -> impl Strategy<Value = Record> {
     let state = (
         0u64..1_000_000,
         timestamp(),
-        prop::collection::btree_map(
-            0..vkey_pool().len(),
-            (role(), token(), enrolment(), 0u64..1000),
-            0..4,
-        ),
+        prop::collection::btree_map(0..vkey_pool().len(), (role(), token(), enrolment()), 0..4),
         prop::collection::btree_map(0..vkey_pool().len(), 0u64..1000, 0..3),
         prop::collection::btree_map(0..vkey_pool().len(), 0u64..1000, 0..3),
         prop::collection::btree_map(pattern(), 0u64..1000, 0..3),
@@ -722,8 +732,8 @@ fn record() -> impl Strategy<Value = Record> {
             let revoked = listed(revoked);
             let keys = keys
                 .iter()
-                .map(|(i, (r, o, e, n))| {
-                    KeyStatus::new(pool[*i].clone(), *r, o.clone(), e.clone(), *n).unwrap()
+                .map(|(i, (r, o, e))| {
+                    KeyStatus::new(pool[*i].clone(), *r, o.clone(), e.clone()).unwrap()
                 })
                 .collect();
             Record::State(

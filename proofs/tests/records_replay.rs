@@ -136,7 +136,11 @@ fn monitor_replay_accepts_the_honest_log() {
     assert_eq!(last.retired_at(&k.operator.verifier()), Some(12));
     assert_eq!(last.paused_at(&pat("acme/lock/*")), Some(14));
     assert_eq!(last.paused_at(&pat("acme/thermostat/*")), None);
-    assert_eq!(last.key(&k.breakglass.verifier()).unwrap().enrolled(), 3);
+    let breakglass = last.key(&k.breakglass.verifier()).unwrap();
+    assert_eq!(
+        (breakglass.role(), breakglass.owner().as_str()),
+        (KeyRole::Breakglass, "dave")
+    );
 }
 
 #[test]

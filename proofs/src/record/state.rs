@@ -8,12 +8,13 @@
 //! the state alone, so a monitor that replays the log can rebuild the exact
 //! bytes and compare.
 //!
-//! A `key` line is `key <vkey> <role> <owner> <expires>
-//! <scope>[,<scope>…] <enrolled index>`. DESIGN §4 lists the fields up to the
-//! scopes; the trailing index of the enrolment record is Sightline's
-//! addition, so that the state alone (without replaying the log) says which
-//! entry enrolled each key and a restarted log can resume from its last state
-//! entry. Scopes keep their enrolment order.
+//! A `key` line is exactly `key <vkey> <role> <owner> <expires>
+//! <scope>[,<scope>…]`, as DESIGN §4 fixes it; scopes keep their enrolment
+//! order. The line carries no enrolment index: no admission rule depends on
+//! when a key was enrolled (only on its role, owner, scopes, expiry and
+//! whether it is retired or revoked), and a device reads a key's enrolment
+//! record, with its index, from the bundle (DESIGN §6 step 4, §7). So the
+//! state alone is still enough for a restarted log to resume.
 
 use alloc::collections::BTreeSet;
 use alloc::format;
@@ -25,7 +26,7 @@ use super::lines::{FieldSpec, Fields, Writer, many, one, parse_distinct};
 use super::time::Timestamp;
 use super::values::{KeyRole, Pattern, Token, parse_index};
 use crate::ProofsError;
-use crate::note::VerifierKey;
+use crate::note::{KeyType, VerifierKey};
 
 /// One `key` line of a state record: a key ever enrolled, with its grant.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,8 +39,6 @@ pub struct KeyStatus {
     owner: Token,
     /// Its scopes and expiry.
     enrolment: Enrolment,
-    /// Index of the `key` record that enrolled it.
-    enrolled: u64,
 }
 
 impl KeyStatus {
@@ -48,23 +47,22 @@ impl KeyStatus {
     /// Spec: DESIGN §4 (`state`, `key` lines).
     ///
     /// # Errors
-    /// [`ProofsError::BadIndex`] if `enrolled` exceeds `i64::MAX - 1`.
+    /// [`ProofsError::RecordKeyNotEd25519`] unless `vkey` is a 0x01 key, as
+    /// every record key is (a line with another key would not parse back).
     pub fn new(
         vkey: VerifierKey,
         role: KeyRole,
         owner: Token,
         enrolment: Enrolment,
-        enrolled: u64,
     ) -> Result<Self, ProofsError> {
-        if enrolled > super::values::MAX_INDEX {
-            return Err(ProofsError::BadIndex);
+        if vkey.key_type() != KeyType::Ed25519 {
+            return Err(ProofsError::RecordKeyNotEd25519);
         }
         Ok(Self {
             vkey,
             role,
             owner,
             enrolment,
-            enrolled,
         })
     }
 
@@ -88,11 +86,6 @@ impl KeyStatus {
         &self.enrolment
     }
 
-    /// Index of the enrolling `key` record.
-    pub const fn enrolled(&self) -> u64 {
-        self.enrolled
-    }
-
     /// The line's value (everything after `key `).
     fn value(&self) -> String {
         let scopes: Vec<&str> = self
@@ -102,20 +95,19 @@ impl KeyStatus {
             .map(Pattern::as_str)
             .collect();
         format!(
-            "{} {} {} {} {} {}",
+            "{} {} {} {} {}",
             self.vkey,
             self.role,
             self.owner,
             self.enrolment.expires(),
-            scopes.join(","),
-            self.enrolled
+            scopes.join(",")
         )
     }
 
     /// Parses the line's value.
     fn parse(value: &str) -> Result<Self, ProofsError> {
         let parts: Vec<&str> = value.split(' ').collect();
-        let [vkey, role, owner, expires, scopes, enrolled] = parts.as_slice() else {
+        let [vkey, role, owner, expires, scopes] = parts.as_slice() else {
             return Err(ProofsError::BadStateKeyLine);
         };
         let scopes: Vec<&str> = scopes.split(',').collect();
@@ -127,7 +119,6 @@ impl KeyStatus {
                 parse_distinct(&scopes, "scope", Pattern::new)?,
                 Timestamp::parse(expires)?,
             )?,
-            enrolled: parse_index(enrolled)?,
         })
     }
 }
