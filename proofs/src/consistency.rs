@@ -2,6 +2,20 @@
 //! ranges a proof needs, building one from a [`NodeReader`], and verifying
 //! one between two [`RootHash`]es, including the edge cases the RFC
 //! algorithm leaves out (old size 0, equal sizes, old size larger).
+//!
+//! ```
+//! use sightline_proofs::{MemoryNodeReader, RootHash, build_consistency_proof, leaf_hash, verify_consistency};
+//!
+//! let leaves: Vec<_> = (0u8..10).map(|i| leaf_hash(&[i])).collect();
+//! let tree = MemoryNodeReader::from_leaf_hashes(&leaves);
+//! let (old, new) = (tree.root(6)?, tree.root(10)?);
+//! let proof = build_consistency_proof(&tree, 6, 10)?;
+//! verify_consistency(&old, &new, &proof)?;
+//! // The empty tree is consistent with every tree, with an empty proof.
+//! let empty = build_consistency_proof(&tree, 0, 10)?;
+//! verify_consistency(&RootHash::empty(), &new, &empty)?;
+//! # Ok::<(), sightline_proofs::ProofsError>(())
+//! ```
 
 use alloc::vec::Vec;
 
@@ -18,7 +32,7 @@ use crate::{Hash, ProofsError, RootHash};
 pub const MAX_CONSISTENCY_PATH: usize = 64;
 
 /// A proof that the tree of `old_size` leaves is a prefix of the tree of
-/// `new_size` leaves: the RFC 6962 PROOF(m, D[0:n]) hashes
+/// `new_size` leaves: the RFC 6962 `PROOF(m, D[0:n])` hashes
 /// (c2sp-digest §7.2).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsistencyProof {

@@ -1,6 +1,21 @@
 //! RFC 6962 / RFC 9162 inclusion proofs (c2sp-digest §7.2, §7.3): which
 //! ranges a proof needs, building one from a [`NodeReader`], and verifying
 //! one against a [`RootHash`].
+//!
+//! ```
+//! use sightline_proofs::{MemoryNodeReader, build_inclusion_proof, leaf_hash, verify_inclusion};
+//!
+//! let entries: [&[u8]; 5] = [b"a", b"b", b"c", b"d", b"e"];
+//! let leaves: Vec<_> = entries.iter().map(|e| leaf_hash(e)).collect();
+//! let tree = MemoryNodeReader::from_leaf_hashes(&leaves);
+//! let root = tree.root(5)?;
+//!
+//! let proof = build_inclusion_proof(&tree, 3, 5)?;
+//! assert_eq!(proof.path().len(), 3);
+//! verify_inclusion(&leaf_hash(b"d"), &proof, &root)?;
+//! assert!(verify_inclusion(&leaf_hash(b"x"), &proof, &root).is_err());
+//! # Ok::<(), sightline_proofs::ProofsError>(())
+//! ```
 
 use alloc::vec::Vec;
 

@@ -8,7 +8,7 @@ use crate::{EMPTY_ROOT, Hash, ProofsError};
 ///
 /// A root hash means nothing without its size (the same leaves hash to
 /// different roots at different sizes), so the two travel together and
-/// every verifier takes a `RootHash` rather than a bare [`Hash`].
+/// every verifier takes a `RootHash` rather than a bare [`struct@Hash`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RootHash {
     size: u64,

@@ -7,6 +7,19 @@
 //! `8L` node hashes `[256 N, 256 N + W)`; at level 0 those are leaf hashes.
 //! Only full tiles are folded into the level above; the rightmost tile of a
 //! level may be partial (width `W < 256`).
+//!
+//! ```
+//! use sightline_proofs::{TileId, TilePath};
+//! use sightline_proofs::tile::partial_tiles;
+//!
+//! let tile = TilePath::parse("tile/0/x001/x234/067.p/8")?.tile();
+//! assert_eq!((tile.level(), tile.index(), tile.width()), (0, 1_234_067, 8));
+//! assert!(TilePath::parse("tile/0/x000/067").is_err()); // not canonical
+//!
+//! let edge: Vec<String> = partial_tiles(70_000).iter().map(TileId::path).collect();
+//! assert_eq!(edge, ["tile/2/000.p/1", "tile/1/001.p/17", "tile/0/273.p/112"]);
+//! # Ok::<(), sightline_proofs::ProofsError>(())
+//! ```
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;

@@ -17,6 +17,36 @@
 //! counted in root *subtrees*, not root *tiles*; when several root subtrees
 //! share a tile, some fetched tiles are never checked. Here every tile is
 //! marked authenticated individually, so that gap cannot open.
+//!
+//! ```
+//! use sightline_proofs::tile_auth::tiles_to_authenticate;
+//! use sightline_proofs::{NodeId, TileBuilder, VerifiedTiles, build_inclusion_proof, leaf_hash,
+//!     inclusion_proof_nodes, verify_inclusion};
+//!
+//! // A log's tiles (here from a builder; a client would fetch them).
+//! let leaves: Vec<_> = (0u32..1000).map(|i| leaf_hash(&i.to_be_bytes())).collect();
+//! let mut builder = TileBuilder::new();
+//! let stored = builder.append(&leaves)?.into_tiles();
+//! let root = builder.root(); // in practice: from a verified checkpoint
+//!
+//! // Which tiles to fetch for the proof of leaf 42 at size 1000.
+//! let nodes: Vec<NodeId> = inclusion_proof_nodes(42, 1000)?
+//!     .iter()
+//!     .flat_map(|range| range.perfect_nodes())
+//!     .collect();
+//! let plan = tiles_to_authenticate(1000, &nodes)?;
+//! let fetched: Vec<_> = plan
+//!     .iter()
+//!     .map(|id| {
+//!         let record = stored.iter().find(|t| t.tile().level() == id.level() && t.tile().index() == id.index());
+//!         (*id, &record.expect("stored").data()[..id.data_len()])
+//!     })
+//!     .collect();
+//! let verified = VerifiedTiles::new(&root, &fetched)?;
+//! let proof = build_inclusion_proof(&verified, 42, 1000)?;
+//! verify_inclusion(&leaves[42], &proof, &root)?;
+//! # Ok::<(), sightline_proofs::ProofsError>(())
+//! ```
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;

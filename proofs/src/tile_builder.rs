@@ -9,6 +9,24 @@
 //! the minimum), a full tile's root falls out of the merge for free, and
 //! the tree root is a fold of at most 8 roots per level. Nothing is ever
 //! re-hashed per leaf.
+//!
+//! ```
+//! use sightline_proofs::{TileBuilder, leaf_hash};
+//!
+//! let mut builder = TileBuilder::new();
+//! let leaves: Vec<_> = (0u32..300).map(|i| leaf_hash(&i.to_be_bytes())).collect();
+//! let appended = builder.append(&leaves)?;
+//! // tile/0/000 filled, tile/0/001.p/44 and tile/1/000.p/1 were written.
+//! let paths: Vec<_> = appended.tiles().iter().map(|t| t.tile().path()).collect();
+//! assert_eq!(paths, ["tile/0/000", "tile/0/001.p/44", "tile/1/000.p/1"]);
+//!
+//! // After a restart: resume from the stored partial tiles alone.
+//! let stored = builder.partial_tiles();
+//! let tiles: Vec<_> = stored.iter().map(|t| (*t.tile(), t.data())).collect();
+//! let resumed = TileBuilder::from_tiles(appended.root(), &tiles)?;
+//! assert_eq!(resumed.root(), *appended.root());
+//! # Ok::<(), sightline_proofs::ProofsError>(())
+//! ```
 
 use alloc::vec::Vec;
 
