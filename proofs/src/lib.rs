@@ -17,6 +17,35 @@
 //! `sightline-log-server`, `sightline-witness` and `sightline-client` crates.
 //!
 //! The crate is `#![no_std]` and needs only `alloc`.
+//!
+//! ## Example
+//! A log commits to three entries, signs a checkpoint, and a verifier who
+//! knows only the log's public key checks that an entry is in the tree:
+//!
+//! ```
+//! use sightline_proofs::{
+//!     KeyType, MemoryNodeReader, Origin, SignerKey, build_inclusion_proof,
+//!     leaf_hash, open_checkpoint, verify_inclusion, Checkpoint, sign_checkpoint,
+//! };
+//!
+//! # fn main() -> Result<(), sightline_proofs::ProofsError> {
+//! // The log side (seeds come from the caller's own randomness).
+//! let origin = Origin::new("example.com/log")?;
+//! let log_key = SignerKey::from_seed(origin.key_name(), KeyType::Ed25519, [7; 32])?;
+//! let entries: [&[u8]; 3] = [b"first", b"second", b"third"];
+//! let leaves: Vec<_> = entries.iter().map(|e| leaf_hash(e)).collect();
+//! let tree = MemoryNodeReader::from_leaf_hashes(&leaves);
+//! let root = tree.root(3)?;
+//! let note = sign_checkpoint(&Checkpoint::new(origin.clone(), 3, *root.hash())?, &log_key)?;
+//! let proof = build_inclusion_proof(&tree, 1, 3)?;
+//!
+//! // The verifier side: open the checkpoint with the log's key, then check the proof.
+//! let (checkpoint, _) = open_checkpoint(&origin, &[log_key.verifier()], &note.to_bytes())?;
+//! verify_inclusion(&leaf_hash(b"second"), &proof, &checkpoint.root_hash())?;
+//! assert!(verify_inclusion(&leaf_hash(b"forged"), &proof, &checkpoint.root_hash()).is_err());
+//! # Ok(())
+//! # }
+//! ```
 
 #![no_std]
 
