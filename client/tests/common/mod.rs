@@ -142,6 +142,24 @@ pub struct Scenario {
     /// The log appends one more entry after its last state entry without
     /// closing the round.
     pub entry_after_state: bool,
+    /// The release is signed by the operator key instead of the signer's.
+    pub release_signed_by_operator: bool,
+    /// The release carries a second signature line, by an approver.
+    pub release_also_signed_by_approver: bool,
+    /// The release's signature line is the signer's, over other bytes.
+    pub release_signature_forged: bool,
+    /// The signer key is enrolled only after the release is logged.
+    pub signer_enrolled_after_release: bool,
+    /// The signer's enrolment carries root-b's line over other bytes.
+    pub signer_enrolment_root_forged: bool,
+    /// A second release of the same artifact (version 2.0.1) is logged.
+    pub duplicate_release: bool,
+    /// The first approval names the release's index with another leaf hash.
+    pub approval_ref_hash_wrong: bool,
+    /// The final state entry states an index one too high.
+    pub state_index_off_by_one: bool,
+    /// The final state entry is signed by another key with the log's name.
+    pub state_signed_by_other_key: bool,
     /// Leaves logged before the scenario's records (other products' entries,
     /// represented only by their leaf hashes; used by the benchmark).
     pub padding: u64,
@@ -176,6 +194,15 @@ impl Default for Scenario {
             log_signs_with_other_key: false,
             stale_path_for: None,
             entry_after_state: false,
+            release_signed_by_operator: false,
+            release_also_signed_by_approver: false,
+            release_signature_forged: false,
+            signer_enrolled_after_release: false,
+            signer_enrolment_root_forged: false,
+            duplicate_release: false,
+            approval_ref_hash_wrong: false,
+            state_index_off_by_one: false,
+            state_signed_by_other_key: false,
             padding: 0,
             installed: None,
             trusted_larger_by: None,
@@ -199,6 +226,12 @@ pub struct Built {
     pub release_index: u64,
     /// The checkpoint's size.
     pub size: u64,
+    /// The tree, for assembling other bundles from the same log.
+    pub tree: MemoryNodeReader,
+    /// Every entry the log holds (padding excluded), by index.
+    pub entries: BTreeMap<u64, Vec<u8>>,
+    /// The cosigned checkpoint note.
+    pub note: Vec<u8>,
 }
 
 /// An in-memory log that obeys admission unless it has to be compromised.
@@ -279,10 +312,15 @@ impl TestLog {
 
     /// Ends a round with the log's state entry.
     fn close_round(&mut self, log_key: &SignerKey, time: u64) -> u64 {
+        self.close_round_stating(log_key, time, 0)
+    }
+
+    /// Ends a round with a state entry that states its index plus `skew`.
+    fn close_round_stating(&mut self, log_key: &SignerKey, time: u64, skew: u64) -> u64 {
         let index = self.next();
         let entry = self
             .state
-            .sign_state_entry(index, ts(time), log_key)
+            .sign_state_entry(index + skew, ts(time), log_key)
             .unwrap();
         self.leaves.push(leaf_hash(&entry.to_bytes()));
         self.entries.insert(index, entry.to_bytes());
@@ -375,7 +413,7 @@ impl Scenario {
 
         // Round 1: enrolments.
         let mut involved_enrolments = Vec::new();
-        if self.signer_enrolled {
+        let signer_enrolment = {
             let e = enrol(
                 &k,
                 k.signer.verifier(),
@@ -385,7 +423,27 @@ impl Scenario {
                 self.signer_expires,
                 T0,
             );
-            involved_enrolments.push(log.append(&e, T0));
+            if self.signer_enrolment_root_forged {
+                // Root-a's line stays; root-b's signs other bytes.
+                let mut note = sightline_proofs::note::Note::new(e.note().text()).unwrap();
+                note.sign(&k.roots[0]).unwrap();
+                let forged = k.roots[1].sign(b"not this enrolment");
+                note.push_signature(
+                    sightline_proofs::note::NoteSignature::new(
+                        k.roots[1].name().clone(),
+                        k.roots[1].key_id(),
+                        forged.to_vec(),
+                    )
+                    .unwrap(),
+                )
+                .unwrap();
+                SignedRecord::parse(&note.to_bytes()).unwrap()
+            } else {
+                e
+            }
+        };
+        if self.signer_enrolled && !self.signer_enrolled_after_release {
+            involved_enrolments.push(log.append(&signer_enrolment, T0));
         }
         let owners = ["bob", self.second_approver_owner];
         for (key, owner) in k.approvers.iter().zip(owners) {
@@ -448,13 +506,58 @@ impl Scenario {
             ts(at),
         )
         .unwrap();
-        let release = sign(Record::Release(release), &[&k.signer]);
+        let release_record = Record::Release(release);
+        let release = if self.release_signed_by_operator {
+            sign(release_record.clone(), &[&k.operator])
+        } else if self.release_also_signed_by_approver {
+            sign(release_record.clone(), &[&k.signer, &k.approvers[0]])
+        } else if self.release_signature_forged {
+            let mut note = sightline_proofs::note::Note::new(&release_record.to_text()).unwrap();
+            let forged = k.signer.sign(b"not this release");
+            note.push_signature(
+                sightline_proofs::note::NoteSignature::new(
+                    k.signer.name().clone(),
+                    k.signer.key_id(),
+                    forged.to_vec(),
+                )
+                .unwrap(),
+            )
+            .unwrap();
+            SignedRecord::parse(&note.to_bytes()).unwrap()
+        } else {
+            sign(release_record.clone(), &[&k.signer])
+        };
         let release_index = log.append(&release, at);
+        if self.signer_enrolled_after_release {
+            let at = tick();
+            involved_enrolments.push(log.append(&signer_enrolment, at));
+        }
+        if self.duplicate_release {
+            let at = tick();
+            let Record::Release(r) = &release_record else {
+                unreachable!()
+            };
+            let again = Release::new(
+                *r.artifact(),
+                r.size(),
+                r.name().clone(),
+                Version::new("2.0.1").unwrap(),
+                r.targets().to_vec(),
+                ts(at),
+            )
+            .unwrap();
+            log.append(&sign(Record::Release(again), &[&k.signer]), at);
+        }
         let release_ref = ReleaseRef::new(release_index, *release.leaf_hash()).unwrap();
         for (n, &who) in self.approvals_by.iter().enumerate() {
             let at = tick();
             let role = Token::new(if n == 0 { "security" } else { "qa" }).unwrap();
-            let a = Approval::new(release_ref, role, ts(at));
+            let reference = if n == 0 && self.approval_ref_hash_wrong {
+                ReleaseRef::new(release_index, Hash::new([0xab; 32])).unwrap()
+            } else {
+                release_ref
+            };
+            let a = Approval::new(reference, role, ts(at));
             log.append(&sign(Record::Approval(a), &[&k.approvers[who]]), at);
         }
         let at = tick();
@@ -473,7 +576,13 @@ impl Scenario {
             log.append(&sign(Record::Pause(pause), &[&k.breakglass]), at);
         }
         let at = tick();
-        let state_index = log.close_round(&k.log, at);
+        let state_key = if self.state_signed_by_other_key {
+            key(ORIGIN, KeyType::Ed25519, 98)
+        } else {
+            k.log.clone()
+        };
+        let state_index =
+            log.close_round_stating(&state_key, at, u64::from(self.state_index_off_by_one));
         if self.entry_after_state {
             let at = tick();
             let pause = Pause::new(
@@ -567,11 +676,41 @@ impl Scenario {
             bypassed: log.bypassed,
             release_index,
             size: n,
+            tree,
+            entries: log.entries,
+            note: note.to_bytes(),
         }
     }
 }
 
 impl Built {
+    /// A bundle of the given entries of this log (with their true paths)
+    /// against this checkpoint.
+    pub fn bundle_of(&self, indexes: &[u64]) -> Bundle {
+        let entries = indexes
+            .iter()
+            .map(|&i| {
+                let proof = build_inclusion_proof(&self.tree, i, self.size).unwrap();
+                let bytes = self
+                    .entries
+                    .get(&i)
+                    .cloned()
+                    .unwrap_or_else(|| format!("other entry {i}\n").into_bytes());
+                BundleEntry::new(i, bytes, proof.into_path()).unwrap()
+            })
+            .collect();
+        Bundle::new(entries, self.note.clone()).unwrap()
+    }
+
+    /// The indexes of this bundle's entries.
+    pub fn bundle_indexes(&self) -> Vec<u64> {
+        self.bundle
+            .entries()
+            .iter()
+            .map(BundleEntry::index)
+            .collect()
+    }
+
     /// Runs the device's check on what was built.
     pub fn verify(&self) -> Result<sightline_client::Accepted, sightline_client::VerifyError> {
         sightline_client::verify_release(
