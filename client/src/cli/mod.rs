@@ -1,0 +1,58 @@
+//! The `sightline` command (DESIGN §8), one module per subcommand.
+//!
+//! Only `verify` exists so far; `keygen`, `record`, `submit`, `bundle`,
+//! `audit` and `monitor` are added as sibling modules, each with its own
+//! argument struct and `run` function, and one line in [`Command`].
+//!
+//! Exit status: [`EXIT_ACCEPTED`] (0) only when a command succeeded,
+//! [`EXIT_REFUSED`] (1) when verification refused, [`EXIT_ERROR`] (2) when
+//! an input could not be read or the command line is wrong.
+
+pub mod verify;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit status of a successful command (for `verify`: the release is accepted).
+pub const EXIT_ACCEPTED: u8 = 0;
+/// Exit status when verification refused the release.
+pub const EXIT_REFUSED: u8 = 1;
+/// Exit status when an input could not be read (also clap's usage errors).
+pub const EXIT_ERROR: u8 = 2;
+
+/// Sightline device and operator command line.
+#[derive(Debug, Parser)]
+#[command(name = "sightline", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decide whether an artifact may be installed (exit 0 only on acceptance).
+    Verify(verify::VerifyArgs),
+}
+
+/// Parses the command line, sets up logging to stderr and runs the command.
+///
+/// Logs go to stderr through `tracing`, at `warn` unless `RUST_LOG` says
+/// otherwise, so that a refusal prints exactly one line by default.
+///
+/// Spec: DESIGN §8.
+pub fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let code = match &cli.command {
+        Command::Verify(args) => verify::run(args),
+    };
+    ExitCode::from(code)
+}
