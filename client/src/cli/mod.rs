@@ -1,6 +1,6 @@
 //! The `sightline` command (DESIGN §8), one module per subcommand.
 //!
-//! Only `verify` exists so far; `keygen`, `record`, `submit`, `bundle`,
+//! `verify`, `keygen` and `record` exist so far; `submit`, `bundle`,
 //! `audit` and `monitor` are added as sibling modules, each with its own
 //! argument struct and `run` function, and one line in [`Command`].
 //!
@@ -8,6 +8,8 @@
 //! [`EXIT_REFUSED`] (1) when verification refused, [`EXIT_ERROR`] (2) when
 //! an input could not be read or the command line is wrong.
 
+pub mod keygen;
+pub mod record;
 pub mod verify;
 
 use std::process::ExitCode;
@@ -35,6 +37,11 @@ pub struct Cli {
 pub enum Command {
     /// Decide whether an artifact may be installed (exit 0 only on acceptance).
     Verify(verify::VerifyArgs),
+    /// Create a key pair: the secret to a 0600 file, the verifier key to stdout.
+    Keygen(keygen::KeygenArgs),
+    /// Create and sign a record (release, approval, rollout, key, pause,
+    /// resume), or add a signature to one (sign).
+    Record(record::RecordArgs),
 }
 
 /// Parses the command line, sets up logging to stderr and runs the command.
@@ -53,6 +60,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match &cli.command {
         Command::Verify(args) => verify::run(args),
+        Command::Keygen(args) => keygen::run(args),
+        Command::Record(args) => record::run(args),
     };
     ExitCode::from(code)
 }
