@@ -202,3 +202,26 @@ fn help_documents_every_flag() {
         assert!(help.contains(flag), "help lacks {flag}:\n{help}");
     }
 }
+
+#[test]
+fn readme_example_vkey_is_a_real_signer_key() {
+    // The README's keygen example prints the key the test fixtures derive
+    // from seed 10 for `alice-release`; check the text is that key's.
+    let readme = include_str!("../README.md");
+    let section = readme
+        .split("## `sightline keygen`")
+        .nth(1)
+        .expect("keygen section");
+    let line = section
+        .lines()
+        .find(|l| l.starts_with("alice-release+"))
+        .expect("example output line");
+    let fixture = SignerKey::from_seed(
+        sightline_proofs::note::KeyName::new("alice-release").expect("name"),
+        KeyType::Ed25519,
+        [10; 32],
+    )
+    .expect("key");
+    assert_eq!(line, fixture.verifier().to_string());
+    VerifierKey::parse(line).expect("README vkey parses");
+}

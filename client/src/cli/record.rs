@@ -263,11 +263,7 @@ fn build_release(a: &ReleaseArgs) -> Result<Record, String> {
         .as_deref()
         .map(|d| value("digest", d, ArtifactDigest::parse))
         .transpose()?;
-    let size = a
-        .size
-        .as_deref()
-        .map(|s| value("size", s, parse_u64))
-        .transpose()?;
+    let size = a.size.as_deref().map(|s| number("size", s)).transpose()?;
     // Stream the file only for what the flags left open, so that a digest
     // computed elsewhere can be recorded without the artifact at hand.
     let (digest, size) = match (digest, size) {
@@ -398,14 +394,15 @@ fn value<T>(
     parse(text).map_err(|e| format!("--{flag} {text:?}: {e}"))
 }
 
-/// A decimal `u64` (sizes and indexes).
-fn parse_u64(text: &str) -> Result<u64, ProofsError> {
-    // Only plain digits: `+5` or ` 5` would be accepted by `parse` or
-    // surprising, and the grammar has neither.
+/// A decimal `u64` (sizes and indexes), naming the flag on error.
+fn number(flag: &str, text: &str) -> Result<u64, String> {
+    // Only plain digits: `parse` would also take a leading `+`, which the
+    // record grammar does not have.
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ProofsError::BadIndex);
+        return Err(format!("--{flag} {text:?}: expected a decimal number"));
     }
-    text.parse().map_err(|_| ProofsError::BadIndex)
+    text.parse()
+        .map_err(|_| format!("--{flag} {text:?}: number too large (at most 2^64 - 1)"))
 }
 
 /// Every value of a repeated pattern flag, in the order given (the record
@@ -452,7 +449,7 @@ fn release_ref(a: &ReleaseRefArgs) -> Result<ReleaseRef, String> {
             );
         }
     };
-    let index = value(index_flag, index, parse_u64)?;
+    let index = number(index_flag, index)?;
     let hash = value(hash_flag, hash, Hash::from_hex)?;
     ReleaseRef::new(index, hash).map_err(|e| format!("--{index_flag} {index}: {e}"))
 }
