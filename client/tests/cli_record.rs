@@ -620,6 +620,23 @@ fn sign_replaces_a_signature_by_the_same_key() {
         ["root-b", "root-a"],
         "root-a's line replaced, root-b's added"
     );
+    // Rewriting the file in place goes through a temporary file that does
+    // not outlive the command.
+    ok(&[
+        "record",
+        "sign",
+        "--key",
+        keys.roots[1].path(),
+        file,
+        "-o",
+        file,
+    ]);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
@@ -679,6 +696,10 @@ fn bad_inputs_each_give_one_line_naming_the_problem() {
         v
     };
     let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            release(&["-o", d.join("no/such/dir").to_str().expect("utf-8")], &s),
+            "-o ",
+        ),
         (release(&[], &m), "--key"),
         (release(&[], &g), "not a secret key file"),
         (

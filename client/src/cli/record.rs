@@ -518,11 +518,36 @@ fn sign_existing(a: &SignArgs) -> Result<(), String> {
 fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
     use std::io::Write as _;
     if let Some(path) = out {
-        return std::fs::write(path, bytes).map_err(|e| format!("-o {}: {e}", path.display()));
+        return replace_file(path, bytes).map_err(|e| format!("-o {}: {e}", path.display()));
     }
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(bytes)
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("stdout: {e}"))
+}
+
+/// Replaces `path` with `bytes` through a temporary file and a rename.
+///
+/// `record sign -o RECORD_FILE` rewrites the file it read; written in place,
+/// a failure half-way would destroy the signatures collected so far. With
+/// the rename, the file holds either the old entry or the new one.
+fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "path names no file")
+    })?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
+    let written = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        // Best effort: do not leave the temporary file behind. The original
+        // error is the one worth reporting.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
