@@ -158,14 +158,25 @@ async fn main() {
             line
         }),
     );
-    let raw_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    // The reference server gets its own two-thread runtime, as the witness
+    // gets its own process: neither shares the client's threads.
+    let raw_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    raw_listener.set_nonblocking(true).expect("nonblocking");
     let raw_url = format!(
         "http://{}/add-checkpoint",
         raw_listener.local_addr().expect("addr")
     );
-    tokio::spawn(async move { axum::serve(raw_listener, raw).await });
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(raw_listener).expect("listener");
+            axum::serve(listener, raw).await
+        })
+    });
 
     // First checkpoint of every log, outside the measurement.
     let first: Vec<Vec<Vec<u8>>> = logs.iter_mut().map(|l| vec![l.request(0, 1)]).collect();
