@@ -88,26 +88,24 @@ impl RocksStore {
                 .map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
             let db = DB::open_cf_descriptors(&opts, &path, cfs).map_err(storage)?;
             let meta = cf(&db, CF_META)?;
-            match db.get_cf(meta, KEY_FORMAT_VERSION).map_err(storage)? {
-                Some(bytes) => {
-                    let found = <[u8; 8]>::try_from(bytes.as_slice())
-                        .map(u64::from_be_bytes)
-                        .map_err(|_| {
-                            WitnessError::StorageCorrupt("format version is not 8 bytes".into())
-                        })?;
-                    if found != FORMAT_VERSION {
-                        return Err(WitnessError::StorageFormat {
-                            found,
-                            expected: FORMAT_VERSION,
-                        });
-                    }
+            if let Some(bytes) = db.get_cf(meta, KEY_FORMAT_VERSION).map_err(storage)? {
+                let found = <[u8; 8]>::try_from(bytes.as_slice())
+                    .map(u64::from_be_bytes)
+                    .map_err(|_| {
+                        WitnessError::StorageCorrupt("format version is not 8 bytes".into())
+                    })?;
+                if found != FORMAT_VERSION {
+                    return Err(WitnessError::StorageFormat {
+                        found,
+                        expected: FORMAT_VERSION,
+                    });
                 }
-                None => {
-                    let mut wo = WriteOptions::default();
-                    wo.set_sync(true);
-                    db.put_cf_opt(meta, KEY_FORMAT_VERSION, FORMAT_VERSION.to_be_bytes(), &wo)
-                        .map_err(storage)?;
-                }
+            } else {
+                // A new database: mark its format before anything else.
+                let mut wo = WriteOptions::default();
+                wo.set_sync(true);
+                db.put_cf_opt(meta, KEY_FORMAT_VERSION, FORMAT_VERSION.to_be_bytes(), &wo)
+                    .map_err(storage)?;
             }
             let evidence = db
                 .iterator_cf(cf(&db, CF_EVIDENCE)?, IteratorMode::Start)
