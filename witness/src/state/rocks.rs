@@ -178,8 +178,7 @@ impl WitnessStore for RocksStore {
         new: StoredCheckpoint,
     ) -> Result<(), WitnessError> {
         let origin = new.checkpoint().origin().clone();
-        let slot = self.slot(&origin);
-        let mut slot = slot.lock().await;
+        let mut slot = self.slot(&origin).lock_owned().await;
         let current = self.known(&mut slot, &origin).await?;
         let known_size = current.as_ref().map_or(0, StoredCheckpoint::size);
         if known_size != old_size {
@@ -198,25 +197,28 @@ impl WitnessStore for RocksStore {
         let sync = current
             .as_ref()
             .is_none_or(|c| c.checkpoint().root_hash() != new.checkpoint().root_hash());
-        // From here until the write returns, the outcome is unknown: if this
-        // future is dropped or the write fails, the next caller re-reads the
-        // database rather than trusting the cache.
+        // Until the write returns its outcome is unknown: if it fails, the
+        // next caller re-reads the database rather than trusting the cache.
         *slot = Slot::Unknown;
         let db = self.db.clone();
-        let value = new.encode();
         blocking(move || {
+            // The lock moves into the write task. If the caller's future is
+            // dropped (the client went away), no other request for this
+            // origin can read the old head and write after us: it waits
+            // until this write has finished.
+            let mut slot = slot;
             let mut wo = WriteOptions::default();
             wo.set_sync(sync);
             let mut batch = WriteBatch::default();
-            batch.put_cf(cf(&db, CF_HEADS)?, origin.as_str().as_bytes(), value);
+            batch.put_cf(cf(&db, CF_HEADS)?, origin.as_str().as_bytes(), new.encode());
             // Crash window: RocksDB applies the batch atomically on recovery,
             // so after a crash the old or the new head is stored, never a
             // mix; no cosignature for the new head has left the process.
-            db.write_opt(batch, &wo).map_err(storage)
+            db.write_opt(batch, &wo).map_err(storage)?;
+            *slot = Slot::Known(Some(new));
+            Ok(())
         })
-        .await?;
-        *slot = Slot::Known(Some(new));
-        Ok(())
+        .await
     }
 
     async fn record_evidence(&self, evidence: Evidence) -> Result<bool, WitnessError> {
