@@ -98,3 +98,21 @@ fn bad_configuration_fails_with_a_message() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("serve"));
 }
+
+#[test]
+fn second_process_on_the_same_data_dir_is_refused() {
+    let home = WitnessHome::new(&[("example.com/log42", LOG42_VKEY)]);
+    let first = home.start();
+    let out = Command::new(BIN)
+        .arg("serve")
+        .arg("--config")
+        .arg(home.config_path())
+        .arg("--listen")
+        .arg(common::free_addr().to_string())
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("another sightline-witness"), "{err}");
+    first.stop();
+}

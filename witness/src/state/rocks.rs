@@ -86,7 +86,13 @@ impl RocksStore {
             let cfs = [CF_META, CF_HEADS, CF_EVIDENCE]
                 .into_iter()
                 .map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
-            let db = DB::open_cf_descriptors(&opts, &path, cfs).map_err(storage)?;
+            let db = DB::open_cf_descriptors(&opts, &path, cfs).map_err(|e| {
+                WitnessError::Storage(format!(
+                    "cannot open the state database {}: {e} (is another sightline-witness \
+                     using this data directory?)",
+                    path.display()
+                ))
+            })?;
             let meta = cf(&db, CF_META)?;
             if let Some(bytes) = db.get_cf(meta, KEY_FORMAT_VERSION).map_err(storage)? {
                 let found = <[u8; 8]>::try_from(bytes.as_slice())
