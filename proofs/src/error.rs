@@ -26,11 +26,488 @@ pub enum ProofsError {
     // ------------------------------------------------------------------
     // tree, inclusion, consistency, node_reader, tile: Merkle tree proofs.
     // ------------------------------------------------------------------
-
+    /// A tree size exceeded 2^63 - 1, the largest size a checkpoint can
+    /// carry (c2sp-digest §2.3: sizes are non-negative int64).
+    #[error("tree size {0} exceeds the maximum of 2^63 - 1")]
+    TreeSizeTooLarge(u64),
+    /// A tree of size 0 was given a root other than SHA-256("") (c2sp-digest §2.1).
+    #[error("the empty tree's root must be SHA-256(\"\")")]
+    EmptyTreeRootMismatch,
+    /// A node's level was above 63, the deepest level a u64-indexed tree has.
+    #[error("node level {0} exceeds 63")]
+    NodeLevelTooLarge(u8),
+    /// A node's leaf range `[index << level, (index + 1) << level)` does not fit in u64.
+    #[error("node at level {level}, index {index} covers leaves beyond 2^64")]
+    NodeOutOfRange {
+        /// The node's level.
+        level: u8,
+        /// The node's index within its level.
+        index: u64,
+    },
+    /// A subtree range `[start, end)` was empty or reversed.
+    #[error("subtree [{start}, {end}) is empty")]
+    EmptySubtree {
+        /// First leaf of the range.
+        start: u64,
+        /// One past the last leaf of the range.
+        end: u64,
+    },
+    /// A subtree range did not start at a multiple of the smallest power of two
+    /// at least as large as its length, so it is not a node of any RFC 6962 tree.
+    #[error("subtree [{start}, {end}) is not aligned to its size")]
+    SubtreeNotAligned {
+        /// First leaf of the range.
+        start: u64,
+        /// One past the last leaf of the range.
+        end: u64,
+    },
+    /// A leaf index was not below the tree size.
+    #[error("leaf index {index} is not below tree size {size}")]
+    LeafIndexOutOfRange {
+        /// The leaf index.
+        index: u64,
+        /// The tree size.
+        size: u64,
+    },
+    /// A proof path held more hashes than any proof for a tree of at most
+    /// 2^63 - 1 leaves can need.
+    #[error("proof path has {len} hashes, more than the maximum of {max}")]
+    ProofPathTooLong {
+        /// Number of hashes given.
+        len: usize,
+        /// The maximum for this kind of proof.
+        max: usize,
+    },
+    /// An inclusion proof was for a different tree size than the root it was checked against.
+    #[error("inclusion proof is for tree size {proof}, root is for size {root}")]
+    InclusionSizeMismatch {
+        /// Size in the proof.
+        proof: u64,
+        /// Size of the root.
+        root: u64,
+    },
+    /// An inclusion path had the wrong number of hashes for its index and size (RFC 9162 §2.1.3.2).
+    #[error("inclusion path has {actual} hashes, expected {expected}")]
+    InclusionPathLength {
+        /// Length required by the index and size.
+        expected: usize,
+        /// Length given.
+        actual: usize,
+    },
+    /// An inclusion path did not lead from the leaf hash to the root (RFC 9162 §2.1.3.2).
+    #[error("inclusion proof does not lead to the root hash")]
+    InclusionRootMismatch,
+    /// A consistency proof's old size was larger than its new size.
+    #[error("consistency proof old size {old} is larger than new size {new}")]
+    ConsistencyOldLarger {
+        /// The old (first) tree size.
+        old: u64,
+        /// The new (second) tree size.
+        new: u64,
+    },
+    /// A consistency proof was for different sizes than the roots it was checked against.
+    #[error(
+        "consistency proof is for sizes {proof_old} -> {proof_new}, roots are for {root_old} -> {root_new}"
+    )]
+    ConsistencySizeMismatch {
+        /// Old size in the proof.
+        proof_old: u64,
+        /// New size in the proof.
+        proof_new: u64,
+        /// Size of the old root.
+        root_old: u64,
+        /// Size of the new root.
+        root_new: u64,
+    },
+    /// A consistency path had the wrong number of hashes for its sizes (RFC 9162 §2.1.4.2).
+    #[error("consistency path has {actual} hashes, expected {expected}")]
+    ConsistencyPathLength {
+        /// Length required by the two sizes.
+        expected: usize,
+        /// Length given.
+        actual: usize,
+    },
+    /// Two roots of the same size differ, so the trees are not consistent.
+    #[error("roots of equal size {0} differ")]
+    ConsistencySameSizeRootMismatch(u64),
+    /// A consistency path did not reproduce the old root (RFC 9162 §2.1.4.2).
+    #[error("consistency proof does not reproduce the old root")]
+    ConsistencyOldRootMismatch,
+    /// A consistency path did not reproduce the new root (RFC 9162 §2.1.4.2).
+    #[error("consistency proof does not reproduce the new root")]
+    ConsistencyNewRootMismatch,
+    /// A `NodeReader` returned a different number of hashes than nodes asked for.
+    #[error("node reader returned {actual} hashes for {expected} nodes")]
+    NodeReaderCountMismatch {
+        /// Nodes asked for.
+        expected: usize,
+        /// Hashes returned.
+        actual: usize,
+    },
+    /// A tile level was above 63 (c2sp-digest §5.1).
+    #[error("tile level {0} exceeds 63")]
+    TileLevelTooLarge(u8),
+    /// A tile width was 0 or above 256 (c2sp-digest §5.1).
+    #[error("tile width {0} is not between 1 and 256")]
+    TileWidthOutOfRange(u16),
+    /// An entry bundle was asked for a tile above level 0: only level-0 tiles
+    /// have bundles (c2sp-digest §5.3).
+    #[error("entry bundles exist only at level 0, not level {0}")]
+    TileEntriesNotLevelZero(u8),
+    /// A tile path was longer than any canonical path (c2sp-digest §5.2).
+    #[error("tile path is longer than any canonical tile path")]
+    TilePathTooLong,
+    /// A tile path did not start with `tile/` (c2sp-digest §5.1).
+    #[error("tile path does not start with \"tile/\"")]
+    TilePathPrefix,
+    /// A tile path's level was not `entries` or a decimal 0 to 63 without
+    /// leading zeros (c2sp-digest §5.1).
+    #[error("tile path level is not 0-63 in canonical decimal or \"entries\"")]
+    TilePathLevel,
+    /// A tile path's index was not `x`-prefixed 3-digit groups ending in a
+    /// bare 3-digit group (c2sp-digest §5.2).
+    #[error("tile path index is not in 3-digit groups")]
+    TilePathIndex,
+    /// A tile path's index started with an `x000/` group (c2sp-digest §5.2).
+    #[error("tile path index has a leading x000 group")]
+    TilePathIndexLeadingZeros,
+    /// A tile path's index did not fit in 64 bits.
+    #[error("tile path index exceeds 2^64 - 1")]
+    TilePathIndexOverflow,
+    /// A tile path's `.p/W` width was not a decimal 1 to 255 without leading
+    /// zeros (c2sp-digest §5.1).
+    #[error("tile path width is not 1-255 in canonical decimal")]
+    TilePathWidth,
+    /// A tile does not exist in the tree of the given size: beyond its right
+    /// edge, or at a level the tree does not reach (c2sp-digest §5.3).
+    #[error("tile at level {level}, index {index} does not exist at tree size {size}")]
+    TileNotInTree {
+        /// The tile's level.
+        level: u8,
+        /// The tile's index.
+        index: u64,
+        /// The tree size.
+        size: u64,
+    },
+    /// A tile's width differs from its width in the tree of the given size
+    /// (c2sp-digest §5.3, "Partial tiles").
+    #[error("tile at level {level}, index {index} has width {width}, expected {expected}")]
+    TileWidthMismatch {
+        /// The tile's level.
+        level: u8,
+        /// The tile's index.
+        index: u64,
+        /// The width given.
+        width: u16,
+        /// The width the tree implies.
+        expected: u16,
+    },
+    /// Tile data was not exactly 32 bytes per hash of its width (c2sp-digest §5.3).
+    #[error("tile data is {actual} bytes, expected {expected}")]
+    TileDataLength {
+        /// Bytes required by the width.
+        expected: usize,
+        /// Bytes given.
+        actual: usize,
+    },
+    /// A node is not stored in the tile it was read from.
+    #[error("node at level {level}, index {index} is not in the given tile")]
+    NodeNotInTile {
+        /// The node's level.
+        level: u8,
+        /// The node's index.
+        index: u64,
+    },
+    /// The same tile was supplied twice in one batch.
+    #[error("tile at level {level}, index {index} was supplied twice")]
+    TileDuplicate {
+        /// The tile's level.
+        level: u8,
+        /// The tile's index.
+        index: u64,
+    },
+    /// A tile needed to recompute the signed root was not supplied
+    /// (c2sp-digest §5.5, "Caching tiles").
+    #[error(
+        "tile at level {level}, index {index} is needed to check the root but was not supplied"
+    )]
+    TileMissingForRoot {
+        /// The tile's level.
+        level: u8,
+        /// The tile's index.
+        index: u64,
+    },
+    /// The tiles that make up the tree's right edge do not hash to the
+    /// signed root, so at least one of them is wrong.
+    #[error("tiles do not reproduce the signed root")]
+    TileRootMismatch,
+    /// A full tile's parent tile was neither supplied nor already authenticated.
+    #[error(
+        "tile at level {level}, index {index} cannot be authenticated: its parent tile is missing"
+    )]
+    TileParentMissing {
+        /// The tile's level.
+        level: u8,
+        /// The tile's index.
+        index: u64,
+    },
+    /// A tile does not hash to the entry its authenticated parent holds for it,
+    /// or differs from an already authenticated copy.
+    #[error("tile at level {level}, index {index} does not match its authenticated hash")]
+    TileHashMismatch {
+        /// The tile's level.
+        level: u8,
+        /// The tile's index.
+        index: u64,
+    },
+    /// A node was read from authenticated tiles, but its tile was never supplied.
+    #[error("tile at level {level}, index {index} holding the node was not supplied")]
+    TileNotSupplied {
+        /// The tile's level.
+        level: u8,
+        /// The tile's index.
+        index: u64,
+    },
+    /// An entry was longer than the 65,535 bytes a u16 length prefix can say
+    /// (c2sp-digest §5.3, §9.4).
+    #[error("entry of {0} bytes exceeds the 65535-byte limit of entry bundles")]
+    EntryTooLarge(usize),
+    /// An entry bundle was empty: served bundles hold 1 to 256 entries.
+    #[error("entry bundle is empty")]
+    EntryBundleEmpty,
+    /// An entry bundle held more than 256 entries (c2sp-digest §5.3).
+    #[error("entry bundle holds more than 256 entries")]
+    EntryBundleTooManyEntries,
+    /// An entry bundle ended in the middle of a length prefix.
+    #[error("entry bundle ends inside a length prefix")]
+    EntryBundleDanglingPrefix,
+    /// An entry's length prefix ran past the end of the bundle.
+    #[error("entry of {declared} bytes runs past the end of the bundle ({remaining} bytes left)")]
+    EntryBundleOverrun {
+        /// The length the prefix declares.
+        declared: usize,
+        /// The bytes left after the prefix.
+        remaining: usize,
+    },
+    /// Stored rightmost tiles given to the tile builder do not hash to the
+    /// stored root they are meant to resume from.
+    #[error("stored rightmost tiles do not hash to the stored root")]
+    TileBuilderRootMismatch,
+    /// A node was asked for that is not complete in the tree being read.
+    #[error("node at level {level}, index {index} is not complete in a tree of size {size}")]
+    NodeNotInTree {
+        /// The node's level.
+        level: u8,
+        /// The node's index within its level.
+        index: u64,
+        /// The tree size.
+        size: u64,
+    },
     // ------------------------------------------------------------------
     // note, checkpoint, cosignature, witness_api, tlog_proof: signed notes.
     // ------------------------------------------------------------------
-
+    // note: key names, keys and signed notes (c2sp-digest §1).
+    /// A key name was empty.
+    #[error("key name must not be empty")]
+    KeyNameEmpty,
+    /// A key name contained `+`, which separates vkey fields.
+    #[error("key name must not contain '+'")]
+    KeyNameHasPlus,
+    /// A key name contained a Unicode space (Go's `unicode.IsSpace`).
+    #[error("key name must not contain a Unicode space")]
+    KeyNameHasSpace,
+    /// A key name contained a control character, which no note may hold.
+    #[error("key name must not contain a control character")]
+    KeyNameHasControl,
+    /// A key carried a type byte other than 0x01 (Ed25519) or 0x04 (cosignature/v1).
+    #[error("unknown key type 0x{0:02x}: only 0x01 and 0x04 are supported")]
+    UnknownKeyType(u8),
+    /// A key string had fewer than the required `+`-separated fields.
+    #[error("key string must be name+hexid+base64(type||key)")]
+    KeyMissingField,
+    /// A key ID field was not exactly eight hex digits.
+    #[error("key ID must be exactly 8 hex digits")]
+    BadKeyIdHex,
+    /// A key's stated ID differs from the one computed from name, type and key.
+    #[error("key ID {stated:08x} does not match computed {computed:08x}")]
+    KeyIdMismatch {
+        /// The ID written in the key string.
+        stated: u32,
+        /// The ID computed as the first 4 bytes of SHA-256(name || LF || type || key).
+        computed: u32,
+    },
+    /// A key's base64 field was invalid or non-canonical.
+    #[error("key is not valid canonical base64")]
+    BadKeyBase64,
+    /// A key's base64 field did not hold a type byte and 32 key bytes.
+    #[error("key must be 32 bytes after the type byte, got {0}")]
+    BadKeyLength(usize),
+    /// A public key is not a valid Ed25519 point.
+    #[error("public key is not a valid Ed25519 point")]
+    InvalidPublicKey,
+    /// A public key is a small-order Ed25519 point.
+    #[error("public key is a weak (small-order) Ed25519 point")]
+    WeakPublicKey,
+    /// A signer key string did not start with `PRIVATE+KEY+`.
+    #[error("signer key must start with PRIVATE+KEY+")]
+    SignerKeyMissingPrefix,
+    /// A key of the wrong type was used (0x04 for a note, 0x01 for a cosignature).
+    #[error("key type 0x{got:02x} used where 0x{expected:02x} is required")]
+    WrongKeyType {
+        /// The type byte the operation needs.
+        expected: u8,
+        /// The type byte of the key given.
+        got: u8,
+    },
+    /// A note exceeded the size limit.
+    #[error("note is {0} bytes, above the limit")]
+    NoteTooLarge(usize),
+    /// A note was not valid UTF-8.
+    #[error("note must be valid UTF-8")]
+    NoteNotUtf8,
+    /// A note held a byte below 0x20 other than LF (CR and TAB included).
+    #[error("note must not contain control byte 0x{0:02x}")]
+    NoteControlCharacter(u8),
+    /// A note had no blank line separating text from signatures.
+    #[error("note has no blank line before its signatures")]
+    NoteNoSignatureBlock,
+    /// Nothing followed a note's blank separator line.
+    #[error("note has no signature lines")]
+    NoteNoSignatures,
+    /// A note's last signature line did not end in LF.
+    #[error("note must end in LF")]
+    NoteNoFinalNewline,
+    /// Note text to be signed was empty.
+    #[error("note text must not be empty")]
+    NoteTextEmpty,
+    /// Note text to be signed did not end in LF.
+    #[error("note text must end in LF")]
+    NoteTextNoFinalNewline,
+    /// A note had more signature lines than the limit.
+    #[error("note has {0} signature lines, above the limit")]
+    TooManySignatures(usize),
+    /// A signature line did not start with an em dash (U+2014) and a space.
+    #[error("signature line must start with an em dash and a space")]
+    SignatureLineNoEmDash,
+    /// A signature line had no space between key name and signature.
+    #[error("signature line must be '— name base64'")]
+    SignatureLineNoSpace,
+    /// A signature was not valid canonical standard base64.
+    #[error("signature is not valid canonical base64")]
+    SignatureBase64,
+    /// A signature decoded to fewer than 5 bytes (key ID plus at least one).
+    #[error("signature decodes to {0} bytes, fewer than 5")]
+    SignatureTooShort(usize),
+    /// A signature line from a trusted key did not verify.
+    #[error("signature by trusted key {key_id:08x} does not verify")]
+    BadSignature {
+        /// The key ID of the trusted key.
+        key_id: u32,
+    },
+    /// Two different trusted keys share the name and key ID on a line.
+    #[error("two trusted keys share name and key ID {key_id:08x}")]
+    AmbiguousVerifierKey {
+        /// The shared key ID.
+        key_id: u32,
+    },
+    /// No trusted key signed the note.
+    #[error("note carries no signature from a trusted key")]
+    NoteUnverified,
+    // wire: sizes, indexes and `old` values (c2sp-digest §2.3, §4.2, §6.1).
+    /// A number was empty or held a character other than an ASCII digit.
+    #[error("number must be ASCII decimal digits only")]
+    NotDecimal,
+    /// A number other than 0 started with 0.
+    #[error("number must not have leading zeros")]
+    DecimalLeadingZero,
+    /// A number exceeded i64::MAX, the largest tree size or time allowed.
+    #[error("number must not exceed 2^63-1")]
+    DecimalTooLarge,
+    // checkpoint: checkpoint text and signed checkpoints (c2sp-digest §2).
+    /// An origin was empty.
+    #[error("origin must not be empty")]
+    OriginEmpty,
+    /// An origin contained `+`.
+    #[error("origin must not contain '+'")]
+    OriginHasPlus,
+    /// An origin contained a Unicode space.
+    #[error("origin must not contain a Unicode space")]
+    OriginHasSpace,
+    /// An origin contained a control character.
+    #[error("origin must not contain a control character")]
+    OriginHasControl,
+    /// Checkpoint text had fewer than three LF-terminated lines.
+    #[error("checkpoint must have origin, size and root lines, each ending in LF")]
+    CheckpointMissingLine,
+    /// Checkpoint text had lines after the root; Sightline accepts none.
+    #[error("checkpoint must not have extension lines")]
+    CheckpointExtensionLines,
+    /// A checkpoint root was not canonical base64 of 32 bytes.
+    #[error("checkpoint root must be canonical base64 of 32 bytes")]
+    CheckpointBadRoot,
+    /// A checkpoint's origin was not the one expected.
+    #[error("checkpoint origin is not the expected log")]
+    CheckpointWrongOrigin,
+    /// A log key's name differed from the checkpoint origin it was to sign.
+    #[error("log key name must equal the checkpoint origin")]
+    CheckpointKeyNameMismatch,
+    // cosignature: cosignature/v1 (c2sp-digest §3.2).
+    /// A cosignature line's name or key ID was not the witness key's.
+    #[error("cosignature line is not from this witness key")]
+    CosignatureKeyMismatch,
+    /// A cosignature payload was not 8 time bytes plus a 64-byte signature.
+    #[error("cosignature payload must be 72 bytes after the key ID, got {0}")]
+    CosignatureBadLength(usize),
+    // witness_api: add-checkpoint bodies (c2sp-digest §4.2).
+    /// An add-checkpoint request or response body exceeded the size limit.
+    #[error("add-checkpoint body is {0} bytes, above the limit")]
+    AddCheckpointTooLarge(usize),
+    /// An add-checkpoint request did not start with an `old N` line.
+    #[error("add-checkpoint request must start with 'old N'")]
+    AddCheckpointMissingOld,
+    /// An add-checkpoint proof line was not canonical base64 of 32 bytes.
+    #[error("add-checkpoint proof line must be canonical base64 of 32 bytes")]
+    AddCheckpointBadProofLine,
+    /// An add-checkpoint request had no blank line before the checkpoint.
+    #[error("add-checkpoint request must have a blank line before the checkpoint")]
+    AddCheckpointMissingBlankLine,
+    /// An add-checkpoint request had more than 63 proof lines.
+    #[error("add-checkpoint proof has {0} lines, more than 63")]
+    AddCheckpointProofTooLong(usize),
+    /// Nothing followed the blank line of an add-checkpoint request.
+    #[error("add-checkpoint request must carry a checkpoint")]
+    AddCheckpointNoCheckpoint,
+    /// A 409 tree-size body was not one decimal line ending in LF.
+    #[error("tree-size body must be 'N' followed by LF")]
+    TreeSizeBodyNoNewline,
+    // tlog_proof: c2sp.org/tlog-proof@v1 (c2sp-digest §6.1).
+    /// A tlog-proof did not start with the line `c2sp.org/tlog-proof@v1`.
+    #[error("tlog-proof must start with 'c2sp.org/tlog-proof@v1'")]
+    TlogProofBadHeader,
+    /// A tlog-proof `extra` line was not canonical standard base64.
+    #[error("tlog-proof extra data must be canonical base64")]
+    TlogProofBadExtra,
+    /// A tlog-proof `extra` line carried no data; it must then be omitted.
+    #[error("tlog-proof extra line must be omitted when there is no extra data")]
+    TlogProofEmptyExtra,
+    /// A tlog-proof `extra` payload exceeded the size limit.
+    #[error("tlog-proof extra data is above the size limit")]
+    TlogProofExtraTooLarge,
+    /// A tlog-proof had no `index N` line where one was required.
+    #[error("tlog-proof must have an 'index N' line after the header")]
+    TlogProofMissingIndex,
+    /// A tlog-proof path line was not canonical base64 of 32 bytes.
+    #[error("tlog-proof path line must be canonical base64 of 32 bytes")]
+    TlogProofBadPathLine,
+    /// A tlog-proof had more than 63 path lines.
+    #[error("tlog-proof path has {0} lines, more than 63")]
+    TlogProofPathTooLong(usize),
+    /// A tlog-proof had no blank line before its checkpoint.
+    #[error("tlog-proof must have a blank line before the checkpoint")]
+    TlogProofMissingBlankLine,
+    /// Nothing followed the blank line of a tlog-proof.
+    #[error("tlog-proof must carry a checkpoint")]
+    TlogProofNoCheckpoint,
     // ------------------------------------------------------------------
     // record, state: the Sightline record grammar and replayed state.
     // ------------------------------------------------------------------

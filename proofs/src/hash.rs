@@ -166,6 +166,9 @@ mod tests {
             Hash::from_base64("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFV="),
             Err(ProofsError::BadHashBase64)
         );
-        assert_eq!(Hash::from_slice(&[0; 31]), Err(ProofsError::BadHashLength(31)));
+        assert_eq!(
+            Hash::from_slice(&[0; 31]),
+            Err(ProofsError::BadHashLength(31))
+        );
     }
 }

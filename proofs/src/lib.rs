@@ -23,9 +23,43 @@
 extern crate alloc;
 
 // --- Merkle tree -----------------------------------------------------------
+pub mod consistency;
+pub mod entry_bundle;
 pub mod hash;
+pub mod inclusion;
+pub mod node_reader;
+pub mod root;
+pub mod tile;
+pub mod tile_auth;
+pub mod tile_builder;
+pub mod tree;
+
+pub use consistency::{
+    ConsistencyProof, build_consistency_proof, consistency_proof_nodes, verify_consistency,
+};
+pub use entry_bundle::{encode_entry_bundle, parse_entry_bundle};
+pub use inclusion::{
+    InclusionProof, build_inclusion_proof, inclusion_proof_nodes, verify_inclusion,
+};
+pub use node_reader::{MemoryNodeReader, NodeReader};
+pub use root::RootHash;
+pub use tile::{TileId, TilePath};
+pub use tile_auth::VerifiedTiles;
+pub use tile_builder::TileBuilder;
+pub use tree::{MAX_TREE_SIZE, NodeId, Subtree};
 
 // --- signed notes ------------------------------------------------------------
+pub mod checkpoint;
+pub mod cosignature;
+pub mod note;
+pub mod tlog_proof;
+mod wire;
+pub mod witness_api;
+pub use checkpoint::{Checkpoint, Origin, open_checkpoint, sign_checkpoint};
+pub use cosignature::{VerifiedCosignature, cosign, verify_cosignature, verify_cosignatures};
+pub use note::{KeyName, KeyType, Note, NoteSignature, SignerKey, VerifierKey};
+pub use tlog_proof::{TlogProof, verify_tlog_proof};
+pub use witness_api::AddCheckpointRequest;
 
 // --- records and state -------------------------------------------------------
 
