@@ -62,6 +62,10 @@ pub use tlog_proof::{TlogProof, verify_tlog_proof};
 pub use witness_api::AddCheckpointRequest;
 
 // --- records and state -------------------------------------------------------
+pub mod record;
+pub mod state;
+pub use record::{Record, SignedRecord};
+pub use state::{AdmissionRules, LogState};
 
 // --- policy and bundles -----------------------------------------------------
 
