@@ -639,13 +639,8 @@ pub enum ProofsError {
     #[error("state lists a retired or revoked key that was never enrolled")]
     StateKeyNotListed,
 
-    // Signed entries (record::SignedRecord), DESIGN §4.
-    /// An entry was larger than 65,535 bytes.
-    #[error("entry is {len} bytes; entries are at most 65535 bytes")]
-    EntryTooLarge {
-        /// The entry's length.
-        len: usize,
-    },
+    // Signed entries (record::SignedRecord), DESIGN §4. Oversized entries
+    // are `EntryTooLarge`, shared with entry bundles.
     /// A signed entry was not in its canonical byte form.
     #[error("entry does not re-encode to the same bytes (non-canonical signature encoding)")]
     NonCanonicalEntry,

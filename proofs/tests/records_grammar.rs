@@ -474,15 +474,13 @@ fn signed_entry_limits() {
     let record = Record::parse_text(&big).unwrap();
     assert!(matches!(
         SignedRecord::sign(&record, &[&k.signer]),
-        Err(ProofsError::EntryTooLarge { .. })
+        Err(ProofsError::EntryTooLarge(_))
     ));
     let mut note_bytes = big.into_bytes();
     note_bytes.extend_from_slice(&bytes[bytes.len() - 100..]);
     assert_eq!(
         SignedRecord::parse(&note_bytes),
-        Err(ProofsError::EntryTooLarge {
-            len: note_bytes.len()
-        })
+        Err(ProofsError::EntryTooLarge(note_bytes.len()))
     );
 
     // Non-canonical base64 in the signature: same signature, other bytes.

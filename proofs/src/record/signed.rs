@@ -43,7 +43,7 @@ impl SignedRecord {
     /// any [`Record::parse_text`] error.
     pub fn parse(entry: &[u8]) -> Result<Self, ProofsError> {
         if entry.len() > MAX_ENTRY_LEN {
-            return Err(ProofsError::EntryTooLarge { len: entry.len() });
+            return Err(ProofsError::EntryTooLarge(entry.len()));
         }
         let note = Note::parse(entry)?;
         if note.to_bytes() != entry {
