@@ -1,0 +1,134 @@
+//! Thin handlers: extract, call a `process_*` function, wrap the answer.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::BODY_LIMIT;
+use crate::AppState;
+use crate::error::Error;
+use crate::process;
+
+const TEXT: &str = "text/plain; charset=utf-8";
+const BINARY: &str = "application/octet-stream";
+/// Tiles and entry bundles never change once served (c2sp tlog-tiles).
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// `GET /checkpoint`.
+pub async fn checkpoint(State(state): State<AppState>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, TEXT),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        process::process_checkpoint(&state),
+    )
+        .into_response()
+}
+
+/// `GET /tile/<L>/<N>[.p/<W>]` and `GET /tile/entries/<N>[.p/<W>]`.
+///
+/// # Errors
+/// As [`process::process_tile`].
+pub async fn tile(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+) -> Result<Response, Error> {
+    let data = process::process_tile(&state, &format!("tile/{path}")).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, BINARY),
+            (header::CACHE_CONTROL, IMMUTABLE),
+        ],
+        data,
+    )
+        .into_response())
+}
+
+/// `POST /v1/entries`.
+///
+/// # Errors
+/// [`Error::BodyTooLarge`], [`Error::BadBody`], or as [`process::process_add_entry`].
+pub async fn add_entry(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Error> {
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::BodyTooLarge { limit: BODY_LIMIT }
+        } else {
+            Error::BadBody
+        }
+    })?;
+    let sequenced = process::process_add_entry(&state, body.to_vec()).await?;
+    Ok(Json(json!({
+        "index": sequenced.index,
+        "leaf_hash": sequenced.leaf_hash.to_hex(),
+    }))
+    .into_response())
+}
+
+/// `GET /v1/proof/<index>`.
+///
+/// # Errors
+/// As [`process::process_proof`].
+pub async fn proof(
+    State(state): State<AppState>,
+    Path(index): Path<String>,
+) -> Result<Response, Error> {
+    let proof = process::process_proof(&state, &index).await?;
+    Ok(([(header::CONTENT_TYPE, TEXT)], proof).into_response())
+}
+
+fn query(
+    query: Result<Query<BTreeMap<String, String>>, QueryRejection>,
+) -> Result<BTreeMap<String, String>, Error> {
+    query
+        .map(|Query(q)| q)
+        .map_err(|_| Error::BadQuery("malformed query string"))
+}
+
+/// `GET /v1/consistency?old=&new=`.
+///
+/// # Errors
+/// [`Error::BadQuery`], or as [`process::process_consistency`].
+pub async fn consistency(
+    State(state): State<AppState>,
+    q: Result<Query<BTreeMap<String, String>>, QueryRejection>,
+) -> Result<Response, Error> {
+    let proof = process::process_consistency(&state, &query(q)?).await?;
+    Ok(([(header::CONTENT_TYPE, TEXT)], proof).into_response())
+}
+
+/// `GET /v1/search?artifact=|key=|owner=`.
+///
+/// # Errors
+/// [`Error::BadQuery`], or as [`process::process_search`].
+pub async fn search(
+    State(state): State<AppState>,
+    q: Result<Query<BTreeMap<String, String>>, QueryRejection>,
+) -> Result<Response, Error> {
+    let indexes = process::process_search(&state, &query(q)?).await?;
+    Ok(Json(json!({ "indexes": indexes })).into_response())
+}
+
+/// `GET /metrics`.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let text = state.metrics.render(
+        state.sequencer.queue_depth(),
+        state.sequencer.queue_capacity(),
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+}
+
+/// `GET /healthz`: the log is up and has a head.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    let size = state.published.get().size;
+    Json(json!({ "status": "ok", "size": size })).into_response()
+}

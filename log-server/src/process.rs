@@ -1,0 +1,243 @@
+//! What each endpoint does, as plain functions over [`AppState`]
+//! (STYLE §17); the HTTP handlers only extract and wrap.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sightline_proofs::record::{ArtifactDigest, Token};
+use sightline_proofs::tile::{node_hash_from_tile, tiles_for_nodes};
+use sightline_proofs::tlog_proof::TlogProof;
+use sightline_proofs::tree::Subtree;
+use sightline_proofs::{
+    Hash, NodeId, NodeReader, ProofsError, TileId, TilePath, VerifierKey, build_consistency_proof,
+    build_inclusion_proof, consistency_proof_nodes, encode_entry_bundle, inclusion_proof_nodes,
+};
+
+use crate::AppState;
+use crate::error::Error;
+use crate::sequencer::Sequenced;
+use crate::storage::{LogStore, SearchTerm, TileKey};
+
+/// Most indexes one search answers.
+pub const SEARCH_LIMIT: usize = 10_000;
+
+/// `GET /checkpoint`: the latest signed checkpoint.
+pub fn process_checkpoint(state: &AppState) -> Vec<u8> {
+    state.published.get().checkpoint.clone()
+}
+
+/// `GET /tile/...`: a hash tile or an entry bundle of the published tree.
+///
+/// # Errors
+/// [`Error::BadTilePath`] for a non-canonical path; [`Error::NotFound`]
+/// beyond the published tree; storage errors.
+pub async fn process_tile(state: &AppState, path: &str) -> Result<Vec<u8>, Error> {
+    let path = TilePath::parse(path).map_err(Error::BadTilePath)?;
+    let size = state.published.get().size;
+    let wanted = path.tile();
+    let current =
+        TileId::at_size(wanted.level(), wanted.index(), size).map_err(|_| Error::NotFound)?;
+    // A `.p/W` of a tile that has since grown is a prefix of it; a width the
+    // tree has not reached yet does not exist.
+    if wanted.width() > current.width() {
+        return Err(Error::NotFound);
+    }
+    match path {
+        TilePath::Hashes(tile) => {
+            let stored = state
+                .store
+                .read_tiles(vec![TileKey {
+                    level: tile.level(),
+                    index: tile.index(),
+                }])
+                .await?
+                .pop()
+                .flatten()
+                .ok_or(Error::StorageCorrupt("a published tile is missing"))?;
+            stored
+                .get(..tile.data_len())
+                .map(<[u8]>::to_vec)
+                .ok_or(Error::StorageCorrupt("a published tile is short"))
+        }
+        TilePath::Entries(tile) => {
+            let first = tile.index() * 256;
+            let indexes: Vec<u64> = (first..first + u64::from(tile.width())).collect();
+            let entries = state
+                .store
+                .read_entries(indexes)
+                .await?
+                .into_iter()
+                .collect::<Option<Vec<_>>>()
+                .ok_or(Error::StorageCorrupt("a published entry is missing"))?;
+            encode_entry_bundle(&entries).map_err(Error::Internal)
+        }
+    }
+}
+
+/// `POST /v1/entries`: sequence one entry and wait until it is durable.
+///
+/// # Errors
+/// As [`crate::sequencer::SequencerHandle::submit`].
+pub async fn process_add_entry(state: &AppState, body: Vec<u8>) -> Result<Sequenced, Error> {
+    state.sequencer.submit(body).await
+}
+
+/// The tiles a set of proof ranges needs at `size`, read in one batch, as
+/// a [`NodeReader`].
+struct FetchedTiles {
+    size: u64,
+    tiles: HashMap<(u8, u64), Vec<u8>>,
+}
+
+impl FetchedTiles {
+    async fn fetch(store: &dyn LogStore, ranges: &[Subtree], size: u64) -> Result<Self, Error> {
+        let nodes: Vec<NodeId> = ranges.iter().flat_map(Subtree::perfect_nodes).collect();
+        let ids = tiles_for_nodes(&nodes, size).map_err(Error::Internal)?;
+        let keys: Vec<TileKey> = ids
+            .iter()
+            .map(|t| TileKey {
+                level: t.level(),
+                index: t.index(),
+            })
+            .collect();
+        let data = store.read_tiles(keys.clone()).await?;
+        let mut tiles = HashMap::with_capacity(keys.len());
+        for (key, data) in keys.into_iter().zip(data) {
+            let data = data.ok_or(Error::StorageCorrupt("a tile under a proof is missing"))?;
+            tiles.insert((key.level, key.index), data);
+        }
+        Ok(Self { size, tiles })
+    }
+}
+
+impl NodeReader for FetchedTiles {
+    type Error = ProofsError;
+
+    fn read_nodes(&self, nodes: &[NodeId]) -> Result<Vec<Hash>, ProofsError> {
+        nodes
+            .iter()
+            .map(|node| {
+                let (tile, _) = TileId::containing(*node, self.size)?;
+                let data = self
+                    .tiles
+                    .get(&(tile.level(), tile.index()))
+                    .and_then(|d| d.get(..tile.data_len()))
+                    .ok_or(ProofsError::NodeNotInTile {
+                        level: node.level(),
+                        index: node.index(),
+                    })?;
+                node_hash_from_tile(&tile, data, *node)
+            })
+            .collect()
+    }
+}
+
+/// `GET /v1/proof/<index>`: a c2sp tlog-proof@v1 of the entry at `index`
+/// against the latest checkpoint.
+///
+/// # Errors
+/// [`Error::BadQuery`] for a non-numeric index; [`Error::NotFound`] beyond
+/// the tree; storage errors.
+pub async fn process_proof(state: &AppState, index: &str) -> Result<Vec<u8>, Error> {
+    let index: u64 =
+        parse_decimal(index).ok_or(Error::BadQuery("the index must be a decimal number"))?;
+    let head = state.published.get();
+    if index >= head.size {
+        return Err(Error::NotFound);
+    }
+    let ranges = inclusion_proof_nodes(index, head.size).map_err(Error::Internal)?;
+    let reader = FetchedTiles::fetch(state.store.as_ref(), &ranges, head.size).await?;
+    let proof = build_inclusion_proof(&reader, index, head.size).map_err(Error::Internal)?;
+    let proof = TlogProof::new(None, index, proof.into_path(), head.checkpoint.clone())
+        .map_err(Error::Internal)?;
+    Ok(proof.to_bytes())
+}
+
+/// `GET /v1/consistency?old=&new=`: the consistency proof between two tree
+/// sizes up to the latest, one base64 hash per line.
+///
+/// # Errors
+/// [`Error::BadQuery`] for missing or non-numeric sizes or `old > new`;
+/// [`Error::NotFound`] for `new` beyond the tree; storage errors.
+pub async fn process_consistency(
+    state: &AppState,
+    query: &BTreeMap<String, String>,
+) -> Result<String, Error> {
+    let old = query
+        .get("old")
+        .and_then(|v| parse_decimal(v))
+        .ok_or(Error::BadQuery("old must be a decimal tree size"))?;
+    let new = query
+        .get("new")
+        .and_then(|v| parse_decimal(v))
+        .ok_or(Error::BadQuery("new must be a decimal tree size"))?;
+    if query.len() != 2 {
+        return Err(Error::BadQuery("only old and new are allowed"));
+    }
+    if old > new {
+        return Err(Error::BadQuery("old must not exceed new"));
+    }
+    let size = state.published.get().size;
+    if new > size {
+        return Err(Error::NotFound);
+    }
+    let ranges = consistency_proof_nodes(old, new).map_err(Error::Internal)?;
+    let reader = FetchedTiles::fetch(state.store.as_ref(), &ranges, size).await?;
+    let proof = build_consistency_proof(&reader, old, new).map_err(Error::Internal)?;
+    let mut out = String::new();
+    for hash in proof.path() {
+        out.push_str(&hash.to_base64());
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// `GET /v1/search?artifact=sha256:<hex>|key=<vkey>|owner=<name>`: the
+/// indexes of matching entries, ascending (at most [`SEARCH_LIMIT`]).
+///
+/// # Errors
+/// [`Error::BadQuery`] unless exactly one well-formed term is given.
+pub async fn process_search(
+    state: &AppState,
+    query: &BTreeMap<String, String>,
+) -> Result<Vec<u64>, Error> {
+    let [(name, value)] = query.iter().collect::<Vec<_>>()[..] else {
+        return Err(Error::BadQuery(
+            "give exactly one of artifact, key or owner",
+        ));
+    };
+    let term = match name.as_str() {
+        "artifact" => SearchTerm::Artifact(
+            *ArtifactDigest::parse(value)
+                .map_err(|_| Error::BadQuery("artifact must be sha256:<64 lowercase hex>"))?
+                .hash(),
+        ),
+        "key" => SearchTerm::Key(
+            VerifierKey::parse(value)
+                .map_err(|_| Error::BadQuery("key must be a verifier key"))?
+                .to_string(),
+        ),
+        "owner" => SearchTerm::Owner(
+            Token::new(value)
+                .map_err(|_| Error::BadQuery("owner must be a token"))?
+                .as_str()
+                .to_owned(),
+        ),
+        _ => {
+            return Err(Error::BadQuery(
+                "give exactly one of artifact, key or owner",
+            ));
+        }
+    };
+    state.store.search(term, SEARCH_LIMIT).await
+}
+
+/// A canonical decimal u64: digits only, no leading zero (except "0").
+fn parse_decimal(text: &str) -> Option<u64> {
+    if text.is_empty()
+        || !text.bytes().all(|b| b.is_ascii_digit())
+        || (text.len() > 1 && text.starts_with('0'))
+    {
+        return None;
+    }
+    text.parse().ok()
+}

@@ -1,0 +1,630 @@
+//! The sequencer: one task owns the tree (STYLE §9, §10; DESIGN §5).
+//!
+//! Handlers reach it through a [`SequencerHandle`]: a bounded channel
+//! carries each entry with a oneshot for its answer. The task closes a round
+//! at `max_entries` submissions or `max_age` after the round's first one,
+//! deduplicates, admits each entry against the key state (in order, each
+//! seeing the ones before it), appends the log's own `state` entry, computes
+//! the new tiles and signs the checkpoint ([`round`], pure), and commits it
+//! all in one durable write. Only then are submitters answered and the new
+//! checkpoint published.
+//!
+//! # Crash windows
+//! - Before the commit returns: nothing of the round is acknowledged or
+//!   published. A crash leaves storage at the previous round or (if the
+//!   synced write reached disk) at this one; start-up loads whichever it is.
+//! - After the commit, before the answers: entries are durable but their
+//!   submitters may not hear back; a resubmission is deduplicated and
+//!   answered with the same index.
+//! - A commit that returns an error may still have persisted. The task then
+//!   reloads its tree from storage before signing anything else, so it never
+//!   signs a second root for a size already on disk.
+
+pub mod round;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use sightline_proofs::record::{MAX_ENTRY_LEN, Record, SignedRecord, Timestamp};
+use sightline_proofs::state::{AdmissionRules, LogState, LoggedRelease};
+use sightline_proofs::tile::partial_tiles;
+use sightline_proofs::{Hash, Origin, SignerKey, TileBuilder, leaf_hash, open_checkpoint};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use crate::error::Error;
+use crate::metrics::Metrics;
+use crate::search::search_rows;
+use crate::storage::{Head, LogStore, RoundCommit, SearchRow, TileKey};
+
+/// When a round closes.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchLimits {
+    /// Most submissions in one round.
+    pub max_entries: usize,
+    /// Longest a round stays open after its first submission.
+    pub max_age: Duration,
+    /// Most submissions waiting in the queue; beyond it, 503.
+    pub queue_max: usize,
+}
+
+/// What the sequencer needs to run.
+#[derive(Clone, Debug)]
+pub struct SequencerConfig {
+    /// The log's origin.
+    pub origin: Origin,
+    /// The log's signing key, named by the origin.
+    pub log_key: SignerKey,
+    /// Root keys, threshold and clock skew.
+    pub rules: AdmissionRules,
+    /// Round bounds.
+    pub limits: BatchLimits,
+}
+
+/// Where an entry was logged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sequenced {
+    /// Its index.
+    pub index: u64,
+    /// Its leaf hash.
+    pub leaf_hash: Hash,
+}
+
+type Reply = oneshot::Sender<Result<Sequenced, Error>>;
+
+struct Submission {
+    entry: Vec<u8>,
+    leaf_hash: Hash,
+    received: Instant,
+    reply: Reply,
+}
+
+/// The latest published head, read by handlers. A later witness step can
+/// replace it with a cosigned checkpoint of the same tree.
+#[derive(Clone, Debug)]
+pub struct Published(Arc<RwLock<Arc<Head>>>);
+
+impl Published {
+    fn new(head: Head) -> Self {
+        Self(Arc::new(RwLock::new(Arc::new(head))))
+    }
+
+    /// The latest head.
+    pub fn get(&self) -> Arc<Head> {
+        let guard = self
+            .0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(&guard)
+    }
+
+    /// Publishes a newer head.
+    pub fn set(&self, head: Head) {
+        let mut guard = self
+            .0
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *guard = Arc::new(head);
+    }
+}
+
+/// The handlers' side of the sequencer.
+#[derive(Clone, Debug)]
+pub struct SequencerHandle {
+    tx: mpsc::Sender<Submission>,
+}
+
+impl std::fmt::Debug for Submission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Submission")
+            .field("leaf_hash", &self.leaf_hash)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SequencerHandle {
+    /// Submits one entry and waits until it is durably logged (or refused).
+    ///
+    /// # Errors
+    /// [`Error::Admission`] naming the rule broken; [`Error::QueueFull`];
+    /// [`Error::RoundFailed`] if its round could not be committed;
+    /// [`Error::SequencerStopped`] when shutting down.
+    pub async fn submit(&self, entry: Vec<u8>) -> Result<Sequenced, Error> {
+        if entry.len() > MAX_ENTRY_LEN {
+            return Err(Error::Admission(
+                sightline_proofs::ProofsError::EntryTooLarge(entry.len()),
+            ));
+        }
+        let (reply, answer) = oneshot::channel();
+        let submission = Submission {
+            leaf_hash: leaf_hash(&entry),
+            entry,
+            received: Instant::now(),
+            reply,
+        };
+        self.tx.try_send(submission).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => Error::QueueFull,
+            mpsc::error::TrySendError::Closed(_) => Error::SequencerStopped,
+        })?;
+        answer.await.map_err(|_| Error::SequencerStopped)?
+    }
+
+    /// Submissions waiting in the queue.
+    pub fn queue_depth(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
+    }
+
+    /// The queue's capacity.
+    pub fn queue_capacity(&self) -> usize {
+        self.tx.max_capacity()
+    }
+}
+
+/// A running sequencer.
+#[derive(Debug)]
+pub struct Started {
+    /// For submitting entries.
+    pub handle: SequencerHandle,
+    /// The latest head.
+    pub published: Published,
+    /// The task; it ends once every handle is dropped and the queue is drained.
+    pub task: JoinHandle<()>,
+}
+
+/// Loads the tree from storage (creating the first round, a lone state
+/// entry, for a new log) and spawns the sequencer task.
+///
+/// Start-up reads the head, the partial tiles of its size and the last
+/// entry (the state entry), never every entry.
+///
+/// # Errors
+/// Storage errors, or [`Error::StorageCorrupt`] if the stored head, tiles or
+/// state entry do not agree with each other or with the log key.
+pub async fn start(
+    store: Arc<dyn LogStore>,
+    config: SequencerConfig,
+    metrics: Arc<Metrics>,
+) -> Result<Started, Error> {
+    let (tree, state, head) = match load(store.as_ref(), &config).await? {
+        Some(loaded) => loaded,
+        None => bootstrap(store.as_ref(), &config).await?,
+    };
+    metrics.set_tree_size(head.size);
+    let published = Published::new(head);
+    let (tx, rx) = mpsc::channel(config.limits.queue_max.max(1));
+    let sequencer = Sequencer {
+        store,
+        config,
+        tree,
+        state,
+        published: published.clone(),
+        metrics,
+        needs_reload: false,
+    };
+    let task = tokio::spawn(sequencer.run(rx));
+    Ok(Started {
+        handle: SequencerHandle { tx },
+        published,
+        task,
+    })
+}
+
+type Loaded = (TileBuilder, LogState, Head);
+
+/// The tree, key state and head from storage, or `None` for an empty store.
+async fn load(store: &dyn LogStore, config: &SequencerConfig) -> Result<Option<Loaded>, Error> {
+    let Some(head) = store.head().await? else {
+        return Ok(None);
+    };
+    let vkey = config.log_key.verifier();
+    let (checkpoint, _) = open_checkpoint(
+        &config.origin,
+        std::slice::from_ref(&vkey),
+        &head.checkpoint,
+    )
+    .map_err(|_| Error::StorageCorrupt("stored checkpoint does not verify"))?;
+    if checkpoint.size() != head.size || head.size == 0 {
+        return Err(Error::StorageCorrupt(
+            "stored checkpoint is not for the stored size",
+        ));
+    }
+    let partial = partial_tiles(head.size);
+    let keys = partial
+        .iter()
+        .map(|t| TileKey {
+            level: t.level(),
+            index: t.index(),
+        })
+        .collect();
+    let stored = store.read_tiles(keys).await?;
+    let mut tiles = Vec::with_capacity(partial.len());
+    for (tile, data) in partial.iter().zip(&stored) {
+        let data = data
+            .as_deref()
+            .and_then(|d| d.get(..tile.data_len()))
+            .ok_or(Error::StorageCorrupt("a partial tile is missing"))?;
+        tiles.push((*tile, data));
+    }
+    let tree = TileBuilder::from_tiles(&checkpoint.root_hash(), &tiles)
+        .map_err(|_| Error::StorageCorrupt("stored tiles do not match the checkpoint"))?;
+    let last = store
+        .read_entries(vec![head.size - 1])
+        .await?
+        .pop()
+        .flatten()
+        .ok_or(Error::StorageCorrupt("the last entry is missing"))?;
+    let signed = SignedRecord::parse(&last)
+        .map_err(|_| Error::StorageCorrupt("the last entry does not parse"))?;
+    let Record::State(stated) = signed.record() else {
+        return Err(Error::StorageCorrupt("the last entry is not a state entry"));
+    };
+    signed
+        .note()
+        .verify(std::slice::from_ref(&vkey))
+        .map_err(|_| Error::StorageCorrupt("the state entry is not signed by the log"))?;
+    Ok(Some((tree, LogState::from_state_record(stated), head)))
+}
+
+/// Commits the first round of a new log: its state entry at index 0, so
+/// that even the first checkpoint ends with a state entry.
+async fn bootstrap(store: &dyn LogStore, config: &SequencerConfig) -> Result<Loaded, Error> {
+    let state = LogState::new();
+    let time = Timestamp::from_unix(unix_now()?).map_err(Error::Internal)?;
+    let entry = state
+        .sign_state_entry(0, time, &config.log_key)
+        .map_err(Error::Internal)?
+        .to_bytes();
+    let tree = TileBuilder::new();
+    let out = round::compute_round(
+        &tree,
+        std::slice::from_ref(&entry),
+        &config.origin,
+        &config.log_key,
+    )
+    .map_err(Error::Internal)?;
+    let head = Head {
+        size: out.root.size(),
+        checkpoint: out.checkpoint,
+    };
+    // Crash window: a crash before this write completes leaves an empty
+    // store, and the next start bootstraps again.
+    store
+        .commit_round(RoundCommit {
+            first_index: 0,
+            entries: vec![entry],
+            leaf_hashes: out.leaf_hashes,
+            tiles: out.tiles,
+            search: Vec::new(),
+            head: head.clone(),
+        })
+        .await?;
+    Ok((out.tree, state, head))
+}
+
+fn unix_now() -> Result<u64, Error> {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .map_err(|_| Error::Clock)
+}
+
+/// The entry's `release <ref>` index if it is an approval or a rollout.
+/// Checks the kind line first so other kinds are not parsed twice.
+fn referenced_index(entry: &[u8]) -> Option<u64> {
+    if !(entry.starts_with(b"sightline/v1 approval\n")
+        || entry.starts_with(b"sightline/v1 rollout\n"))
+    {
+        return None;
+    }
+    match SignedRecord::parse(entry).ok()?.record() {
+        Record::Approval(a) => Some(a.release().index()),
+        Record::Rollout(r) => Some(r.release().index()),
+        _ => None,
+    }
+}
+
+struct Sequencer {
+    store: Arc<dyn LogStore>,
+    config: SequencerConfig,
+    tree: TileBuilder,
+    state: LogState,
+    published: Published,
+    metrics: Arc<Metrics>,
+    /// Set when a commit failed: storage may be ahead of `tree`.
+    needs_reload: bool,
+}
+
+/// A round after admission.
+struct Batch {
+    state: LogState,
+    entries: Vec<Vec<u8>>,
+    rows: Vec<SearchRow>,
+    waiters: Vec<Waiter>,
+}
+
+/// A submitter waiting for the round's commit.
+struct Waiter {
+    reply: Reply,
+    sequenced: Sequenced,
+}
+
+impl Sequencer {
+    async fn run(mut self, mut rx: mpsc::Receiver<Submission>) {
+        // `recv` returns the queued submissions before `None`, so a closed
+        // channel (shutdown) still drains the queue round by round.
+        while let Some(first) = rx.recv().await {
+            let deadline = tokio::time::Instant::now() + self.config.limits.max_age;
+            let mut batch = vec![first];
+            while batch.len() < self.config.limits.max_entries {
+                match tokio::time::timeout_at(deadline, rx.recv()).await {
+                    Ok(Some(submission)) => batch.push(submission),
+                    Ok(None) | Err(_) => break,
+                }
+            }
+            self.round(batch).await;
+        }
+        tracing::info!(size = self.tree.size(), "sequencer drained and stopped");
+    }
+
+    async fn reload(&mut self) -> Result<(), Error> {
+        let (tree, state, head) = load(self.store.as_ref(), &self.config)
+            .await?
+            .ok_or(Error::StorageCorrupt("the store lost its head"))?;
+        tracing::warn!(size = head.size, "reloaded the tree from storage");
+        self.metrics.set_tree_size(head.size);
+        self.tree = tree;
+        self.state = state;
+        self.published.set(head);
+        self.needs_reload = false;
+        Ok(())
+    }
+
+    async fn round(&mut self, batch: Vec<Submission>) {
+        let started = batch
+            .iter()
+            .map(|s| s.received)
+            .min()
+            .unwrap_or_else(Instant::now);
+        if self.needs_reload
+            && let Err(e) = self.reload().await
+        {
+            tracing::error!(error = %e, "cannot reload the tree; refusing this round");
+            fail_all(batch.into_iter().map(|s| s.reply));
+            return;
+        }
+        // Entries already logged get their existing index (DESIGN §4).
+        let hashes = batch.iter().map(|s| s.leaf_hash).collect();
+        let known = match self.store.lookup_leaves(hashes).await {
+            Ok(known) => known,
+            Err(e) => {
+                tracing::error!(error = %e, "deduplication lookup failed");
+                fail_all(batch.into_iter().map(|s| s.reply));
+                return;
+            }
+        };
+        let mut pending = Vec::with_capacity(batch.len());
+        for (submission, known) in batch.into_iter().zip(known) {
+            match known {
+                Some(index) => {
+                    self.metrics.deduplicated();
+                    let _ = submission.reply.send(Ok(Sequenced {
+                        index,
+                        leaf_hash: submission.leaf_hash,
+                    }));
+                }
+                None => pending.push(submission),
+            }
+        }
+        if pending.is_empty() {
+            return;
+        }
+        let mut releases = match self.referenced_releases(&pending).await {
+            Ok(releases) => releases,
+            Err(e) => {
+                tracing::error!(error = %e, "reading referenced releases failed");
+                fail_all(pending.into_iter().map(|s| s.reply));
+                return;
+            }
+        };
+        let now = match unix_now() {
+            Ok(now) => now,
+            Err(e) => {
+                tracing::error!(error = %e, "no usable clock");
+                fail_all(pending.into_iter().map(|s| s.reply));
+                return;
+            }
+        };
+
+        let Batch {
+            state,
+            entries,
+            rows,
+            waiters,
+        } = self.admit_batch(pending, &mut releases, now);
+        if entries.is_empty() {
+            return;
+        }
+        match self.commit(state, entries, rows, now, started).await {
+            Ok(()) => {
+                for waiter in waiters {
+                    let _ = waiter.reply.send(Ok(waiter.sequenced));
+                }
+            }
+            Err(e) => {
+                self.metrics.round_failed();
+                tracing::error!(error = %e, "round commit failed");
+                fail_all(waiters.into_iter().map(|w| w.reply));
+            }
+        }
+    }
+
+    /// Admits a round's submissions in order, on a copy of the key state
+    /// (a failed commit then leaves `self.state` as it was). Refusals are
+    /// answered at once; identical entries share one index.
+    fn admit_batch(
+        &self,
+        pending: Vec<Submission>,
+        releases: &mut BTreeMap<u64, LoggedRelease>,
+        now: u64,
+    ) -> Batch {
+        let mut state = self.state.clone();
+        let mut next = self.tree.size();
+        let mut entries = Vec::with_capacity(pending.len() + 1);
+        let mut rows = Vec::new();
+        let mut waiters = Vec::with_capacity(pending.len());
+        let mut in_round: HashMap<Hash, u64> = HashMap::new();
+        for submission in pending {
+            if let Some(&index) = in_round.get(&submission.leaf_hash) {
+                waiters.push(Waiter {
+                    reply: submission.reply,
+                    sequenced: Sequenced {
+                        index,
+                        leaf_hash: submission.leaf_hash,
+                    },
+                });
+                continue;
+            }
+            match self.admit(&mut state, &submission.entry, next, now, releases) {
+                Ok(new_rows) => {
+                    rows.extend(new_rows);
+                    in_round.insert(submission.leaf_hash, next);
+                    entries.push(submission.entry);
+                    waiters.push(Waiter {
+                        reply: submission.reply,
+                        sequenced: Sequenced {
+                            index: next,
+                            leaf_hash: submission.leaf_hash,
+                        },
+                    });
+                    next += 1;
+                }
+                Err(e) => {
+                    self.metrics.refused();
+                    let _ = submission.reply.send(Err(Error::Admission(e)));
+                }
+            }
+        }
+        Batch {
+            state,
+            entries,
+            rows,
+            waiters,
+        }
+    }
+
+    /// Admits one entry at `index` and applies it to `state`.
+    fn admit(
+        &self,
+        state: &mut LogState,
+        entry: &[u8],
+        index: u64,
+        now: u64,
+        releases: &mut BTreeMap<u64, LoggedRelease>,
+    ) -> Result<Vec<SearchRow>, sightline_proofs::ProofsError> {
+        let admitted = state.admit(entry, index, now, &self.config.rules, &*releases)?;
+        let rows = search_rows(&admitted, index, state, releases);
+        state.apply(index, &admitted)?;
+        if let Record::Release(release) = admitted.record() {
+            releases.insert(
+                index,
+                LoggedRelease::new(*admitted.entry().leaf_hash(), release.clone()),
+            );
+        }
+        Ok(rows)
+    }
+
+    /// The logged releases the pending approvals and rollouts reference,
+    /// read in one batch.
+    async fn referenced_releases(
+        &self,
+        pending: &[Submission],
+    ) -> Result<BTreeMap<u64, LoggedRelease>, Error> {
+        let size = self.tree.size();
+        let mut wanted: Vec<u64> = pending
+            .iter()
+            .filter_map(|s| referenced_index(&s.entry))
+            .filter(|index| *index < size)
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut releases = BTreeMap::new();
+        if wanted.is_empty() {
+            return Ok(releases);
+        }
+        let stored = self.store.read_entries(wanted.clone()).await?;
+        for (index, entry) in wanted.into_iter().zip(stored) {
+            let Some(entry) = entry else { continue };
+            let Ok(signed) = SignedRecord::parse(&entry) else {
+                continue;
+            };
+            if let Record::Release(release) = signed.record() {
+                releases.insert(
+                    index,
+                    LoggedRelease::new(*signed.leaf_hash(), release.clone()),
+                );
+            }
+        }
+        Ok(releases)
+    }
+
+    /// Appends the state entry, computes and commits the round.
+    async fn commit(
+        &mut self,
+        state: LogState,
+        mut entries: Vec<Vec<u8>>,
+        search: Vec<SearchRow>,
+        now: u64,
+        started: Instant,
+    ) -> Result<(), Error> {
+        let first_index = self.tree.size();
+        let state_index = first_index + entries.len() as u64;
+        let time = Timestamp::from_unix(now).map_err(Error::Internal)?;
+        let state_entry = state
+            .sign_state_entry(state_index, time, &self.config.log_key)
+            .map_err(Error::Internal)?;
+        entries.push(state_entry.to_bytes());
+        let out = round::compute_round(
+            &self.tree,
+            &entries,
+            &self.config.origin,
+            &self.config.log_key,
+        )
+        .map_err(Error::Internal)?;
+        let head = Head {
+            size: out.root.size(),
+            checkpoint: out.checkpoint,
+        };
+        let commit = RoundCommit {
+            first_index,
+            entries,
+            leaf_hashes: out.leaf_hashes,
+            tiles: out.tiles,
+            search,
+            head: head.clone(),
+        };
+        // Crash window: see the module docs. Nothing is answered or
+        // published until this returns Ok.
+        if let Err(e) = self.store.commit_round(commit).await {
+            // The write may have reached disk: never build on `self.tree`
+            // again without reloading.
+            self.needs_reload = true;
+            if let Err(reload) = self.reload().await {
+                tracing::error!(error = %reload, "reload after a failed commit failed; will retry");
+            }
+            return Err(e);
+        }
+        self.metrics
+            .round_committed(head.size - first_index, started.elapsed(), head.size);
+        self.tree = out.tree;
+        self.state = state;
+        self.published.set(head);
+        Ok(())
+    }
+}
+
+fn fail_all(replies: impl Iterator<Item = Reply>) {
+    for reply in replies {
+        let _ = reply.send(Err(Error::RoundFailed));
+    }
+}
