@@ -232,6 +232,29 @@ pub fn key_id(name: &KeyName, key_type: KeyType, public_key: &[u8; KEY_LEN]) -> 
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
 }
 
+/// Splits the fields that verifier and signer key strings share, after any
+/// prefix: `<name>+<hex key ID>+<base64(type || 32 bytes)>` (c2sp-digest
+/// §1.4). The split is at the first two `+` only, because the base64 part may
+/// itself contain `+`.
+fn parse_key_fields(text: &str) -> Result<(KeyName, u32, KeyType, [u8; KEY_LEN]), ProofsError> {
+    let (name, rest) = text.split_once('+').ok_or(ProofsError::KeyMissingField)?;
+    let (id_hex, key_b64) = rest.split_once('+').ok_or(ProofsError::KeyMissingField)?;
+    let name = KeyName::new(name)?;
+    let stated = parse_key_id_hex(id_hex)?;
+    let (key_type, bytes) = parse_typed_key(key_b64)?;
+    Ok((name, stated, key_type, bytes))
+}
+
+/// Rejects a key string whose stated ID is not the one its name, type and
+/// key give, as Go's `sumdb/note` does (c2sp-digest §1.4).
+fn check_key_id(stated: u32, computed: u32) -> Result<(), ProofsError> {
+    if stated == computed {
+        Ok(())
+    } else {
+        Err(ProofsError::KeyIdMismatch { stated, computed })
+    }
+}
+
 /// Parses the `hexid` field of a vkey or skey: exactly eight hex digits.
 /// Uppercase is accepted because Go's parser accepts it; we emit lowercase.
 fn parse_key_id_hex(text: &str) -> Result<u32, ProofsError> {
@@ -327,18 +350,9 @@ impl VerifierKey {
     /// [`ProofsError::WeakPublicKey`] for the point;
     /// [`ProofsError::KeyIdMismatch`] if the stated ID is wrong.
     pub fn parse(vkey: &str) -> Result<Self, ProofsError> {
-        let (name, rest) = vkey.split_once('+').ok_or(ProofsError::KeyMissingField)?;
-        let (id_hex, key_b64) = rest.split_once('+').ok_or(ProofsError::KeyMissingField)?;
-        let name = KeyName::new(name)?;
-        let stated = parse_key_id_hex(id_hex)?;
-        let (key_type, public) = parse_typed_key(key_b64)?;
+        let (name, stated, key_type, public) = parse_key_fields(vkey)?;
         let key = Self::new(name, key_type, public)?;
-        if key.key_id != stated {
-            return Err(ProofsError::KeyIdMismatch {
-                stated,
-                computed: key.key_id,
-            });
-        }
+        check_key_id(stated, key.key_id)?;
         Ok(key)
     }
 
@@ -491,18 +505,9 @@ impl SignerKey {
         let rest = skey
             .strip_prefix(SKEY_PREFIX)
             .ok_or(ProofsError::SignerKeyMissingPrefix)?;
-        let (name, rest) = rest.split_once('+').ok_or(ProofsError::KeyMissingField)?;
-        let (id_hex, key_b64) = rest.split_once('+').ok_or(ProofsError::KeyMissingField)?;
-        let name = KeyName::new(name)?;
-        let stated = parse_key_id_hex(id_hex)?;
-        let (key_type, seed) = parse_typed_key(key_b64)?;
+        let (name, stated, key_type, seed) = parse_key_fields(rest)?;
         let key = Self::from_seed(name, key_type, seed)?;
-        if key.key_id != stated {
-            return Err(ProofsError::KeyIdMismatch {
-                stated,
-                computed: key.key_id,
-            });
-        }
+        check_key_id(stated, key.key_id)?;
         Ok(key)
     }
 
