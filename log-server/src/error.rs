@@ -10,6 +10,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sightline_proofs::ProofsError;
 
+use crate::bundle::NotInstallable;
 use crate::storage::FaultPoint;
 
 /// Everything that can go wrong in the log server.
@@ -38,6 +39,13 @@ pub enum Error {
     /// A tile, entry bundle or leaf beyond the current tree.
     #[error("not in the tree")]
     NotFound,
+    /// No logged release has the requested artifact digest.
+    #[error("no release with that artifact is logged")]
+    ReleaseNotFound,
+    /// The release exists but a device with the requested target must not
+    /// install it; the inner value says why.
+    #[error("not installable for that target: {0}")]
+    NotInstallable(NotInstallable),
     /// A query string that is not what the endpoint takes.
     #[error("bad query: {0}")]
     BadQuery(&'static str),
@@ -121,7 +129,8 @@ impl Error {
             Self::Admission(e) => admission_status(e),
             Self::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BadBody | Self::BadTilePath(_) | Self::BadQuery(_) => StatusCode::BAD_REQUEST,
-            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::ReleaseNotFound => StatusCode::NOT_FOUND,
+            Self::NotInstallable(_) => StatusCode::CONFLICT,
             Self::QueueFull | Self::RoundFailed | Self::SequencerStopped => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -144,6 +153,8 @@ impl Error {
             Self::BodyTooLarge { .. } => "BodyTooLarge".into(),
             Self::BadBody => "BadBody".into(),
             Self::NotFound => "NotFound".into(),
+            Self::ReleaseNotFound => "ReleaseNotFound".into(),
+            Self::NotInstallable(_) => "NotInstallable".into(),
             Self::BadQuery(_) => "BadQuery".into(),
             Self::QueueFull => "QueueFull".into(),
             Self::RoundFailed => "RoundFailed".into(),
@@ -212,7 +223,10 @@ impl IntoResponse for Error {
         } else {
             self.to_string()
         };
-        let body = serde_json::json!({ "error": self.rule(), "message": message });
+        let mut body = serde_json::json!({ "error": self.rule(), "message": message });
+        if let Self::NotInstallable(why) = &self {
+            body["reason"] = why.reason().into();
+        }
         let mut response = (status, axum::Json(body)).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response

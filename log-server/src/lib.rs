@@ -12,7 +12,7 @@
 //! ## Out of scope
 //! Every format, proof and admission rule is defined in
 //! [`sightline_proofs`]; this crate only stores, sequences and serves.
-//! Witness fan-out and release bundles are later additions.
+//! Witness fan-out is a later addition.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), sightline_log_server::error::Error> {
@@ -21,6 +21,7 @@
 //! # }
 //! ```
 
+pub mod bundle;
 pub mod config;
 pub mod error;
 pub mod http;

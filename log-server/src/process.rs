@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sightline_proofs::record::{ArtifactDigest, Token};
+use sightline_proofs::bundle::{Bundle, BundleEntry};
+use sightline_proofs::policy::DeviceTarget;
+use sightline_proofs::record::{ArtifactDigest, Record, SignedRecord, Token};
 use sightline_proofs::tile::{node_hash_from_tile, tiles_for_nodes};
 use sightline_proofs::tlog_proof::TlogProof;
 use sightline_proofs::tree::Subtree;
@@ -13,9 +15,10 @@ use sightline_proofs::{
 };
 
 use crate::AppState;
+use crate::bundle::{self, LoggedEntry};
 use crate::error::Error;
 use crate::sequencer::Sequenced;
-use crate::storage::{LogStore, SearchTerm, TileKey};
+use crate::storage::{Head, LogStore, SearchTerm, TileKey};
 
 /// Most indexes one search answers.
 pub const SEARCH_LIMIT: usize = 10_000;
@@ -240,4 +243,122 @@ fn parse_decimal(text: &str) -> Option<u64> {
         return None;
     }
     text.parse().ok()
+}
+
+/// The head a bundle is proven against. The one place that chooses it: the
+/// latest signed checkpoint until the log gathers witness cosignatures,
+/// then the newest quorum-cosigned one.
+fn bundle_head(state: &AppState) -> Head {
+    Head::clone(&state.published.get())
+}
+
+/// `GET /v1/bundle?artifact=sha256:<hex>&target=<device target>`: the
+/// release bundle (DESIGN §7) of the release with that artifact for that
+/// target: the release, its approvals, the first rollout covering the
+/// target, the enrolment of every key that signed one of them and the
+/// state entry at n-1, each with its inclusion path, against one head.
+///
+/// # Errors
+/// [`Error::BadQuery`] unless exactly a well-formed artifact and target are
+/// given; [`Error::ReleaseNotFound`]; [`Error::NotInstallable`];
+/// [`Error::StorageCorrupt`] for a logged entry that does not parse or is
+/// missing; storage errors.
+pub async fn process_bundle(
+    state: &AppState,
+    query: &BTreeMap<String, String>,
+) -> Result<Vec<u8>, Error> {
+    let (Some(artifact), Some(target), 2) =
+        (query.get("artifact"), query.get("target"), query.len())
+    else {
+        return Err(Error::BadQuery("give exactly artifact and target"));
+    };
+    let artifact = *ArtifactDigest::parse(artifact)
+        .map_err(|_| Error::BadQuery("artifact must be sha256:<64 lowercase hex>"))?
+        .hash();
+    let target =
+        DeviceTarget::new(target).map_err(|_| Error::BadQuery("target must be a device target"))?;
+    let head = bundle_head(state);
+    let Some(last) = head.size.checked_sub(1) else {
+        return Err(Error::ReleaseNotFound);
+    };
+    let store = state.store.as_ref();
+
+    // The search index may already hold rows of a round committed after
+    // this head was published; everything past the head is left out.
+    let mut about: Vec<u64> = store
+        .search(SearchTerm::Artifact(artifact), SEARCH_LIMIT)
+        .await?
+        .into_iter()
+        .filter(|&i| i < last)
+        .collect();
+    about.push(last);
+    let mut logged = read_logged(store, about).await?;
+    let state_entry = logged
+        .pop()
+        .ok_or(Error::StorageCorrupt("the last entry is missing"))?;
+    let Record::State(state_record) = state_entry.record.record() else {
+        return Err(Error::StorageCorrupt("the last entry is not a state entry"));
+    };
+    let selection = bundle::select(&artifact, &target, &logged, state_record)?;
+
+    // An enrolment is the first entry the key's index holds: nothing can
+    // be signed by, retire or revoke a key before it is enrolled.
+    let mut enrolments = Vec::with_capacity(selection.keys.len());
+    for vkey in &selection.keys {
+        let first = store
+            .search(SearchTerm::Key(vkey.to_string()), 1)
+            .await?
+            .into_iter()
+            .find(|&i| i < last)
+            .ok_or(Error::StorageCorrupt("a signing key has no enrolment"))?;
+        enrolments.push(first);
+    }
+    let enrolled = read_logged(store, enrolments).await?;
+    for (entry, vkey) in enrolled.iter().zip(&selection.keys) {
+        if !bundle::is_enrolment_of(&entry.record, vkey) {
+            return Err(Error::StorageCorrupt(
+                "a key's first entry is not its enrolment",
+            ));
+        }
+    }
+
+    let mut entries: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+    for e in logged
+        .into_iter()
+        .filter(|e| selection.indexes.contains(&e.index))
+        .chain(enrolled)
+        .chain([state_entry])
+    {
+        entries.insert(e.index, e.record.to_bytes());
+    }
+    // Every path's nodes, read in one batch.
+    let mut ranges = Vec::new();
+    for &index in entries.keys() {
+        ranges.extend(inclusion_proof_nodes(index, head.size).map_err(Error::Internal)?);
+    }
+    let reader = FetchedTiles::fetch(store, &ranges, head.size).await?;
+    let mut bundle_entries = Vec::with_capacity(entries.len());
+    for (index, bytes) in entries {
+        let path = build_inclusion_proof(&reader, index, head.size)
+            .map_err(Error::Internal)?
+            .into_path();
+        bundle_entries.push(BundleEntry::new(index, bytes, path).map_err(Error::Internal)?);
+    }
+    let bundle = Bundle::new(bundle_entries, head.checkpoint).map_err(Error::Internal)?;
+    Ok(bundle.encode())
+}
+
+/// Reads and parses the entries at `indexes`, in order, in one batch.
+async fn read_logged(store: &dyn LogStore, indexes: Vec<u64>) -> Result<Vec<LoggedEntry>, Error> {
+    let data = store.read_entries(indexes.clone()).await?;
+    indexes
+        .into_iter()
+        .zip(data)
+        .map(|(index, bytes)| {
+            let bytes = bytes.ok_or(Error::StorageCorrupt("a searched entry is missing"))?;
+            let record = SignedRecord::parse(&bytes)
+                .map_err(|_| Error::StorageCorrupt("a logged entry does not parse"))?;
+            Ok(LoggedEntry { index, record })
+        })
+        .collect()
 }

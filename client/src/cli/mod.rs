@@ -1,6 +1,6 @@
 //! The `sightline` command (DESIGN §8), one module per subcommand.
 //!
-//! `verify`, `keygen` and `record` exist so far; `submit`, `bundle`,
+//! `verify`, `keygen`, `record` and `bundle` exist so far; `submit`,
 //! `audit` and `monitor` are added as sibling modules, each with its own
 //! argument struct and `run` function, and one line in [`Command`].
 //!
@@ -8,6 +8,7 @@
 //! [`EXIT_REFUSED`] (1) when verification refused, [`EXIT_ERROR`] (2) when
 //! an input could not be read or the command line is wrong.
 
+pub mod bundle;
 pub mod keygen;
 pub mod record;
 pub mod verify;
@@ -42,6 +43,8 @@ pub enum Command {
     /// Create and sign a record (release, approval, rollout, key, pause,
     /// resume), or add a signature to one (sign).
     Record(record::RecordArgs),
+    /// Fetch the release bundle for an artifact and a device target from a log.
+    Bundle(bundle::BundleArgs),
 }
 
 /// Parses the command line, sets up logging to stderr and runs the command.
@@ -62,6 +65,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Keygen(args) => keygen::run(args),
         Command::Record(args) => record::run(args),
+        Command::Bundle(args) => bundle::run(args),
     };
     ExitCode::from(code)
 }

@@ -532,7 +532,7 @@ fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
 /// `record sign -o RECORD_FILE` rewrites the file it read; written in place,
 /// a failure half-way would destroy the signatures collected so far. With
 /// the rename, the file holds either the old entry or the new one.
-fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let name = path.file_name().ok_or_else(|| {
         std::io::Error::new(std::io::ErrorKind::InvalidInput, "path names no file")

@@ -118,6 +118,18 @@ pub async fn search(
     Ok(Json(json!({ "indexes": indexes })).into_response())
 }
 
+/// `GET /v1/bundle?artifact=&target=`.
+///
+/// # Errors
+/// [`Error::BadQuery`], or as [`process::process_bundle`].
+pub async fn bundle(
+    State(state): State<AppState>,
+    q: Result<Query<BTreeMap<String, String>>, QueryRejection>,
+) -> Result<Response, Error> {
+    let bundle = process::process_bundle(&state, &query(q)?).await?;
+    Ok(([(header::CONTENT_TYPE, TEXT)], bundle).into_response())
+}
+
 /// `GET /metrics`.
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let text = state.metrics.render(

@@ -21,6 +21,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/proof/{index}", get(handlers::proof))
         .route("/v1/consistency", get(handlers::consistency))
         .route("/v1/search", get(handlers::search))
+        .route("/v1/bundle", get(handlers::bundle))
         .route("/metrics", get(handlers::metrics))
         .route("/healthz", get(handlers::healthz))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
