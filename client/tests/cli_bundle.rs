@@ -65,5 +65,8 @@ fn bad_arguments_are_refused_before_any_request() {
     let err = one_error_line(&bundle(log, DIGEST, "acme/*", &file), &file);
     assert!(err.contains("--target"), "{err}");
     let err = one_error_line(&bundle("not a url", DIGEST, "acme/t3", &file), &file);
-    assert!(err.contains("not a url"), "{err}");
+    assert!(err.contains("--log not a url: not an http:// URL"), "{err}");
+    let https = "https://log.example";
+    let err = one_error_line(&bundle(https, DIGEST, "acme/t3", &file), &file);
+    assert!(err.contains("https is not supported"), "{err}");
 }

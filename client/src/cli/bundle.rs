@@ -20,7 +20,7 @@ const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 /// Arguments of `sightline bundle`.
 #[derive(Debug, Args)]
 pub struct BundleArgs {
-    /// Base URL of the log, e.g. `http://127.0.0.1:8080`.
+    /// Base URL of the log, e.g. `http://127.0.0.1:8080` (plain http only).
     #[arg(long, value_name = "URL")]
     pub log: String,
     /// The artifact's digest, `sha256:<64 lowercase hex>`.
@@ -109,6 +109,13 @@ pub fn fetch(log: &str, artifact: &str, target: &str) -> Result<Bundle, FetchFai
     let target = DeviceTarget::new(target)
         .map_err(|e| FetchFailure::Error(format!("--target {target}: {e}")))?;
     let base = log.trim_end_matches('/');
+    // The client is built without a TLS stack (none is vendored yet), so
+    // an https URL is refused here rather than failing obscurely later.
+    if !base.starts_with("http://") {
+        return Err(FetchFailure::Error(format!(
+            "--log {log}: not an http:// URL (https is not supported by this build)"
+        )));
+    }
     // Digest and target are already URL-safe: [a-z0-9:] and [A-Za-z0-9._/-].
     let url = format!("{base}/v1/bundle?artifact={digest}&target={target}");
     let client = reqwest::blocking::Client::builder()
