@@ -57,7 +57,7 @@ impl std::fmt::Display for FetchFailure {
         match self {
             Self::NoRelease => f.write_str("the log has no release with that artifact"),
             Self::NotInstallable { reason, message } => {
-                write!(f, "the release is not installable ({reason}): {message}")
+                write!(f, "the log refused: {message} ({reason})")
             }
             Self::Error(e) => f.write_str(e),
         }
