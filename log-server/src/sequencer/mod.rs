@@ -2,8 +2,9 @@
 //!
 //! Handlers reach it through a [`SequencerHandle`]: a bounded channel
 //! carries each entry with a oneshot for its answer. The task closes a round
-//! at `max_entries` submissions or `max_age` after the round's first one,
-//! deduplicates, admits each entry against the key state (in order, each
+//! once the queue is drained, or earlier at `max_entries` submissions or
+//! `max_age` after it started collecting; entries arriving meanwhile queue
+//! for the next round. It deduplicates, admits each entry against the key state (in order, each
 //! seeing the ones before it), appends the log's own `state` entry, computes
 //! the new tiles and signs the checkpoint ([`round`], pure), and commits it
 //! all in one durable write. Only then are submitters answered and the new
@@ -353,13 +354,20 @@ impl Sequencer {
     async fn run(mut self, mut rx: mpsc::Receiver<Submission>) {
         // `recv` returns the queued submissions before `None`, so a closed
         // channel (shutdown) still drains the queue round by round.
+        //
+        // A round takes what is already queued and closes as soon as the
+        // queue is empty (or at the size/age bound): waiting for more would
+        // only idle the disk, since submitters that wait for their answer
+        // cannot send again until this round commits. Whatever arrives
+        // during the commit queues up and forms the next round.
         while let Some(first) = rx.recv().await {
-            let deadline = tokio::time::Instant::now() + self.config.limits.max_age;
+            let deadline = Instant::now() + self.config.limits.max_age;
             let mut batch = vec![first];
-            while batch.len() < self.config.limits.max_entries {
-                match tokio::time::timeout_at(deadline, rx.recv()).await {
-                    Ok(Some(submission)) => batch.push(submission),
-                    Ok(None) | Err(_) => break,
+            while batch.len() < self.config.limits.max_entries && Instant::now() < deadline {
+                match rx.try_recv() {
+                    Ok(submission) => batch.push(submission),
+                    // Empty: drained. Disconnected: only queued ones remained.
+                    Err(_) => break,
                 }
             }
             self.round(batch).await;
