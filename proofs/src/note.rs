@@ -462,9 +462,8 @@ impl fmt::Debug for VerifierKey {
 /// underlying key is zeroized on drop.
 #[derive(Clone)]
 pub struct SignerKey {
-    name: KeyName,
-    key_type: KeyType,
-    key_id: u32,
+    /// The public half, built once: name, type and key ID live there only.
+    verifier: VerifierKey,
     key: SigningKey,
 }
 
@@ -481,17 +480,10 @@ impl SignerKey {
         seed: [u8; KEY_LEN],
     ) -> Result<Self, ProofsError> {
         let key = SigningKey::from_bytes(&seed);
-        let public = key.verifying_key().to_bytes();
-        // Re-check the derived point the same way vkeys are checked, so that
-        // every signer has a verifier that `VerifierKey::new` accepts.
-        verifying_key(&public)?;
-        let key_id = key_id(&name, key_type, &public);
-        Ok(Self {
-            name,
-            key_type,
-            key_id,
-            key,
-        })
+        // Built through `VerifierKey::new`, so the derived point is checked
+        // the same way vkeys are and every signer has an acceptable verifier.
+        let verifier = VerifierKey::new(name, key_type, key.verifying_key().to_bytes())?;
+        Ok(Self { verifier, key })
     }
 
     /// Parses `PRIVATE+KEY+name+hexid+base64(type || seed)`
@@ -507,34 +499,28 @@ impl SignerKey {
             .ok_or(ProofsError::SignerKeyMissingPrefix)?;
         let (name, stated, key_type, seed) = parse_key_fields(rest)?;
         let key = Self::from_seed(name, key_type, seed)?;
-        check_key_id(stated, key.key_id)?;
+        check_key_id(stated, key.key_id())?;
         Ok(key)
     }
 
     /// The key's name (c2sp-digest §1.1).
     pub fn name(&self) -> &KeyName {
-        &self.name
+        self.verifier.name()
     }
 
     /// The key ID (c2sp-digest §1.2).
     pub fn key_id(&self) -> u32 {
-        self.key_id
+        self.verifier.key_id()
     }
 
     /// The signature type this key produces (c2sp-digest §1.2).
     pub fn key_type(&self) -> KeyType {
-        self.key_type
+        self.verifier.key_type()
     }
 
     /// The matching public key (c2sp-digest §1.4).
     pub fn verifier(&self) -> VerifierKey {
-        VerifierKey {
-            name: self.name.clone(),
-            key_type: self.key_type,
-            public: self.key.verifying_key().to_bytes(),
-            key_id: self.key_id,
-            key: self.key.verifying_key(),
-        }
+        self.verifier.clone()
     }
 
     /// A raw, deterministic Ed25519 signature (RFC 8032) over `message` (c2sp-digest §1.2).
@@ -550,12 +536,12 @@ impl SignerKey {
     /// Handle it like the key itself.
     pub fn to_secret_string(&self) -> String {
         let mut typed = [0u8; KEY_LEN + 1];
-        typed[0] = self.key_type.to_byte();
+        typed[0] = self.key_type().to_byte();
         typed[1..].copy_from_slice(self.key.as_bytes());
         let out = alloc::format!(
             "{SKEY_PREFIX}{}+{:08x}+{}",
-            self.name,
-            self.key_id,
+            self.name(),
+            self.key_id(),
             STANDARD.encode(typed)
         );
         // Do not leave a copy of the seed on the stack.
@@ -567,9 +553,9 @@ impl SignerKey {
 impl fmt::Debug for SignerKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SignerKey")
-            .field("name", &self.name)
-            .field("key_type", &self.key_type)
-            .field("key_id", &format_args!("{:08x}", self.key_id))
+            .field("name", self.name())
+            .field("key_type", &self.key_type())
+            .field("key_id", &format_args!("{:08x}", self.key_id()))
             .finish_non_exhaustive()
     }
 }
