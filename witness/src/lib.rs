@@ -89,6 +89,8 @@ pub async fn run(config: ValidConfig) -> Result<(), WitnessError> {
         source,
     })?;
     tracing::info!(%addr, "listening");
+    // Scripts and tests wait for this line (the log prints the same one).
+    println!("listening on http://{addr}");
     axum::serve(listener, app(witness))
         .with_graceful_shutdown(shutdown_signal())
         .await
