@@ -13,6 +13,7 @@ pub struct WitnessCounters {
     name: String,
     size: AtomicU64,
     failures: AtomicU64,
+    resyncs: AtomicU64,
     cosignatures: AtomicU64,
     last_success: AtomicU64,
 }
@@ -26,6 +27,11 @@ impl WitnessCounters {
     /// Records a failed request (transport, status, or bad answer).
     pub fn failed(&self) {
         self.failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Records a 409 that told the witness's size.
+    pub fn resynced(&self) {
+        self.resyncs.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Records a valid cosignature, now.
@@ -64,6 +70,7 @@ impl WitnessMetrics {
                     name,
                     size: AtomicU64::new(0),
                     failures: AtomicU64::new(0),
+                    resyncs: AtomicU64::new(0),
                     cosignatures: AtomicU64::new(0),
                     last_success: AtomicU64::new(0),
                 })
@@ -102,7 +109,7 @@ impl WitnessMetrics {
              # TYPE sightline_cosigned_tree_size gauge\nsightline_cosigned_tree_size {}",
             load(&self.cosigned_size)
         );
-        let families: [Family; 4] = [
+        let families: [Family; 5] = [
             (
                 "sightline_witness_size",
                 "gauge",
@@ -114,6 +121,12 @@ impl WitnessMetrics {
                 "counter",
                 "Failed add-checkpoint requests (transport, status or bad answer).",
                 |w| &w.failures,
+            ),
+            (
+                "sightline_witness_resyncs_total",
+                "counter",
+                "409 answers that told the witness's size (then resent from it).",
+                |w| &w.resyncs,
             ),
             (
                 "sightline_witness_cosignatures_total",

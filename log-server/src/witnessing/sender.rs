@@ -129,6 +129,7 @@ impl Sender {
                     known = Some(size);
                     if let Some(c) = self.counters() {
                         c.set_size(size);
+                        c.resynced();
                     }
                     resyncs += 1;
                     if resyncs > MAX_RESYNCS {
