@@ -210,6 +210,96 @@ fn a_revoked_signer_makes_the_release_not_installable() {
     assert_eq!(not_installable(refused), "KeyRevoked");
 }
 
+/// A key management record (`revoke` or `retire`) signed by both roots.
+fn key_action(f: &Fixture, action: &str, key: &SignerKey, role: &str, owner: &str) -> Vec<u8> {
+    let text = format!(
+        "sightline/v1 key\naction {action}\nvkey {}\nrole {role}\nowner {owner}\nissued {}\n",
+        key.verifier(),
+        time(now())
+    );
+    sign_text(&text, &f.root_refs())
+}
+
+/// A rollout of the release at `index` to [`TARGET`] signed by `operator`.
+fn rollout_by(operator: &SignerKey, index: u64, hash: &str) -> Vec<u8> {
+    sign_text(
+        &format!(
+            "sightline/v1 rollout\nrelease {index} {hash}\ntarget {TARGET}\nissued {}\n",
+            time(now())
+        ),
+        &[operator],
+    )
+}
+
+/// The rollout entries a bundle holds.
+fn rollouts_in(bundle: &Bundle) -> Vec<u64> {
+    bundle
+        .entries()
+        .iter()
+        .filter(|e| {
+            sightline_proofs::SignedRecord::parse(e.bytes())
+                .is_ok_and(|r| matches!(r.record(), sightline_proofs::Record::Rollout(_)))
+        })
+        .map(sightline_proofs::bundle::BundleEntry::index)
+        .collect()
+}
+
+#[test]
+fn the_newest_rollout_a_device_accepts_is_chosen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = Fixture::new();
+    let server = Server::start(dir.path(), &f.roots_toml());
+    let log = log_vkey(&server);
+    for entry in f.enrolments() {
+        server.submit(&entry);
+    }
+    let erin = common::key("erin-operating", 31);
+    server.submit(&f.enrol(&erin, "operator", "erin", "acme/*"));
+    let (bytes, digest) = artifact(6);
+    let (index, hash) = server.submit(&release(&f, &digest, "1.0.0"));
+    server.submit(&f.approval(index, &hash));
+    let (first, _) = server.submit(&f.rollout(index, &hash));
+    assert_eq!(
+        rollouts_in(&fetch(&url(&server), &digest, TARGET).expect("bundle")),
+        vec![first]
+    );
+
+    // The first rollout's operator is revoked: with no other rollout the
+    // release is not installable, and the answer says why.
+    server.submit(&key_action(&f, "revoke", &f.operator, "operator", "carol"));
+    let refused = fetch(&url(&server), &digest, TARGET).expect_err("revoked");
+    assert_eq!(not_installable(refused), "KeyRevoked");
+
+    // A later rollout by another operator repairs it: the bundle carries
+    // that rollout, not the first one.
+    let (second, _) = server.submit(&rollout_by(&erin, index, &hash));
+    let bundle = fetch(&url(&server), &digest, TARGET).expect("repaired");
+    assert_eq!(rollouts_in(&bundle), vec![second]);
+
+    // A still newer rollout by an operator of the signer's owner (alice,
+    // whose signing key is retired so that she may hold another role) is
+    // one a device refuses: the earlier acceptable one stays chosen.
+    server.submit(&key_action(&f, "retire", &f.signer, "signer", "alice"));
+    let alice = common::key("alice-operating", 32);
+    server.submit(&f.enrol(&alice, "operator", "alice", "acme/*"));
+    server.submit(&rollout_by(&alice, index, &hash));
+    let bundle = fetch(&url(&server), &digest, TARGET).expect("still repaired");
+    assert_eq!(rollouts_in(&bundle), vec![second]);
+
+    // And the device accepts the bundle the log chose.
+    let measured = measure_reader(&bytes[..]).expect("measure");
+    let accepted = verify_release(
+        &measured,
+        &cosigned(&bundle, now()),
+        &policy(&f, &log, true),
+        now(),
+        &TrustedState::new(),
+    )
+    .expect("the bundle verifies");
+    assert_eq!(accepted.release_index(), index);
+    assert_eq!(accepted.rollout().index(), second);
+}
+
 #[test]
 fn bad_queries_and_an_unreachable_log_are_clear_errors() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -19,7 +19,9 @@ use alloc::vec::Vec;
 
 use crate::ProofsError;
 use crate::checkpoint::Checkpoint;
-use crate::note::{KeyType, Note, NoteSignature, SIGNATURE_LEN, SignerKey, VerifierKey, find_key};
+use crate::note::{
+    KeyType, Note, NoteSignature, SIGNATURE_LEN, SignatureCheck, SignerKey, VerifierKey, find_key,
+};
 use crate::wire::check_decimal;
 
 /// Bytes of a cosignature after the key ID: an 8-byte time and a 64-byte
@@ -89,6 +91,16 @@ pub fn verify_cosignature(
     key: &VerifierKey,
     signature: &NoteSignature,
 ) -> Result<u64, ProofsError> {
+    cosignature_with(checkpoint, key, signature, &mut SignatureCheck::Strict)
+}
+
+/// [`verify_cosignature`], with the Ed25519 check done as `check` says.
+fn cosignature_with(
+    checkpoint: &Checkpoint,
+    key: &VerifierKey,
+    signature: &NoteSignature,
+    check: &mut SignatureCheck<'_>,
+) -> Result<u64, ProofsError> {
     if key.key_type() != KeyType::CosignatureV1 {
         return Err(ProofsError::WrongKeyType {
             expected: KeyType::CosignatureV1.to_byte(),
@@ -105,7 +117,7 @@ pub fn verify_cosignature(
         .ok_or(ProofsError::CosignatureBadLength(payload.len()))?;
     let time = u64::from_be_bytes(*time);
     let msg = cosigned_message(checkpoint, time)?;
-    key.verify_raw(&msg, sig)?;
+    check.check(key, &msg, sig)?;
     Ok(time)
 }
 
@@ -150,13 +162,30 @@ pub fn verify_cosignatures(
     note: &Note,
     witnesses: &[VerifierKey],
 ) -> Result<Vec<VerifiedCosignature>, ProofsError> {
+    verify_cosignatures_with(note, witnesses, &mut SignatureCheck::Strict)
+}
+
+/// [`verify_cosignatures`], with each Ed25519 check done as `check` says:
+/// at once, or queued in a [`crate::note::SignatureBatch`]. When deferring,
+/// the result assumes every queued cosignature verifies, and means nothing
+/// until the batch has verified.
+///
+/// # Errors
+/// As [`verify_cosignatures`]; when deferring,
+/// [`ProofsError::BadSignature`] only for a signature the batch's
+/// pre-checks refuse.
+pub fn verify_cosignatures_with(
+    note: &Note,
+    witnesses: &[VerifierKey],
+    check: &mut SignatureCheck<'_>,
+) -> Result<Vec<VerifiedCosignature>, ProofsError> {
     let checkpoint = Checkpoint::parse_text(note.text())?;
     let mut found: Vec<VerifiedCosignature> = Vec::new();
     for line in note.signatures() {
         let Some(key) = find_key(witnesses, KeyType::CosignatureV1, line)? else {
             continue;
         };
-        let time = verify_cosignature(&checkpoint, key, line)?;
+        let time = cosignature_with(&checkpoint, key, line, check)?;
         match found.iter_mut().find(|c| c.key == *key) {
             Some(seen) => seen.time = seen.time.max(time),
             None => found.push(VerifiedCosignature {

@@ -414,6 +414,11 @@ pub enum ProofsError {
     /// No trusted key signed the note.
     #[error("note carries no signature from a trusted key")]
     NoteUnverified,
+    /// A batch of signatures did not verify as a whole: at least one of
+    /// them is bad. Batch verification cannot say which; check them one by
+    /// one (as `verify_strict` does) to find it.
+    #[error("a batch of signatures does not verify; check them one by one to find the bad one")]
+    BatchSignatureFailed,
     // wire: sizes, indexes and `old` values (c2sp-digest §2.3, §4.2, §6.1).
     /// A number was empty or held a character other than an ASCII digit.
     #[error("number must be ASCII decimal digits only")]

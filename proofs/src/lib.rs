@@ -85,8 +85,12 @@ pub mod tlog_proof;
 mod wire;
 pub mod witness_api;
 pub use checkpoint::{Checkpoint, Origin, open_checkpoint, sign_checkpoint};
-pub use cosignature::{VerifiedCosignature, cosign, verify_cosignature, verify_cosignatures};
-pub use note::{KeyName, KeyType, Note, NoteSignature, SignerKey, VerifierKey};
+pub use cosignature::{
+    VerifiedCosignature, cosign, verify_cosignature, verify_cosignatures, verify_cosignatures_with,
+};
+pub use note::{
+    KeyName, KeyType, Note, NoteSignature, SignatureBatch, SignatureCheck, SignerKey, VerifierKey,
+};
 pub use tlog_proof::{TlogProof, verify_tlog_proof};
 pub use witness_api::AddCheckpointRequest;
 

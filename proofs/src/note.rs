@@ -812,12 +812,30 @@ impl Note {
     /// [`ProofsError::BadSignature`] if a matching line does not verify;
     /// [`ProofsError::NoteUnverified`] if no trusted key signed.
     pub fn verify(&self, verifiers: &[VerifierKey]) -> Result<Vec<VerifierKey>, ProofsError> {
+        self.verify_with(verifiers, &mut SignatureCheck::Strict)
+    }
+
+    /// [`Note::verify`], with each signature check done as `check` says:
+    /// at once, or queued in a [`SignatureBatch`] (c2sp-digest §1.3).
+    ///
+    /// With [`SignatureCheck::Deferred`] the result assumes that every
+    /// queued signature verifies; it means nothing until the batch has
+    /// verified.
+    ///
+    /// # Errors
+    /// As [`Note::verify`]; when deferring, [`ProofsError::BadSignature`]
+    /// only for a signature the batch's pre-checks refuse.
+    pub fn verify_with(
+        &self,
+        verifiers: &[VerifierKey],
+        check: &mut SignatureCheck<'_>,
+    ) -> Result<Vec<VerifierKey>, ProofsError> {
         let mut signed: Vec<VerifierKey> = Vec::new();
         for sig in &self.signatures {
             let Some(key) = find_key(verifiers, KeyType::Ed25519, sig)? else {
                 continue;
             };
-            key.verify_raw(self.text.as_bytes(), &sig.signature)?;
+            check.check(key, self.text.as_bytes(), &sig.signature)?;
             if !signed.contains(key) {
                 signed.push(key.clone());
             }
@@ -826,6 +844,155 @@ impl Note {
             return Err(ProofsError::NoteUnverified);
         }
         Ok(signed)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Batch verification
+// ---------------------------------------------------------------------------
+
+/// The y-coordinates (little-endian, sign bit clear) of the eight points of
+/// small order: 1 (the identity), p−1 (order 2), 0 (order 4) and ±y₈
+/// (order 8). A point is of small order exactly when its y is one of these,
+/// whatever the sign bit says. A unit test derives them from
+/// curve25519-dalek's `EIGHT_TORSION`.
+const SMALL_ORDER_Y: [[u8; 32]; 5] = [
+    [
+        0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0,
+    ],
+    [
+        0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x7f,
+    ],
+    [0; 32],
+    [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
+    ],
+    [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0x7a,
+    ],
+];
+
+/// Whether an encoded point's y-coordinate (sign bit cleared) is at least
+/// the field prime p = 2^255 − 19: a non-canonical encoding.
+fn y_not_canonical(y: &[u8; 32]) -> bool {
+    // Little-endian p is ED FF .. FF 7F; y >= p exactly when the top byte
+    // is 7F, the 30 middle bytes are FF and the low byte is at least ED.
+    y[31] == 0x7f && y[1..31].iter().all(|&b| b == 0xff) && y[0] >= 0xed
+}
+
+/// Ed25519 signature checks gathered to be verified together, in one
+/// multi-scalar multiplication, at about half the cost of checking them one
+/// by one.
+///
+/// Batch verification (ed25519-dalek's `verify_batch`) accepts some
+/// signatures that `verify_strict` refuses: an `R` of small order, and an
+/// `R` encoded non-canonically. [`SignatureBatch::push`] refuses those
+/// before queueing, and [`VerifierKey`] never holds a weak (small-order)
+/// key, so a batch accepts what `verify_strict` accepts, with one residual
+/// difference: the batch equation is a random linear combination, so a
+/// signature whose error is a small-order point (which only the holder of
+/// the signing key can make) may pass a batch and fail `verify_strict`. It
+/// still proves that the key's holder signed the message.
+///
+/// A failed batch does not say which signature is bad: check them one by
+/// one to find it (see [`SignatureCheck`]).
+#[derive(Clone, Debug, Default)]
+pub struct SignatureBatch {
+    keys: Vec<VerifyingKey>,
+    messages: Vec<Vec<u8>>,
+    signatures: Vec<Signature>,
+}
+
+impl SignatureBatch {
+    /// An empty batch.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Queues a raw Ed25519 signature over `message` by `key` (framed for
+    /// the key's type, as for `verify_strict`), after the checks batch
+    /// verification does not make: `R` must be canonically encoded and not
+    /// of small order.
+    ///
+    /// # Errors
+    /// [`ProofsError::BadSignature`] with the key's ID if the signature is
+    /// not 64 bytes or its `R` fails those checks: the same refusal
+    /// `verify_strict` gives it.
+    pub fn push(
+        &mut self,
+        key: &VerifierKey,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), ProofsError> {
+        let bad = ProofsError::BadSignature { key_id: key.key_id };
+        let sig = Signature::from_slice(signature).map_err(|_| bad.clone())?;
+        let mut y = *sig.r_bytes();
+        y[31] &= 0x7f;
+        if y_not_canonical(&y) || SMALL_ORDER_Y.contains(&y) {
+            return Err(bad);
+        }
+        self.keys.push(key.key);
+        self.messages.push(message.to_vec());
+        self.signatures.push(sig);
+        Ok(())
+    }
+
+    /// How many signatures are queued.
+    pub fn len(&self) -> usize {
+        self.signatures.len()
+    }
+
+    /// Whether none is queued.
+    pub fn is_empty(&self) -> bool {
+        self.signatures.is_empty()
+    }
+
+    /// Verifies every queued signature at once (an empty batch verifies).
+    ///
+    /// # Errors
+    /// [`ProofsError::BatchSignatureFailed`] if at least one does not
+    /// verify; which one is not known.
+    pub fn verify(&self) -> Result<(), ProofsError> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        let messages: Vec<&[u8]> = self.messages.iter().map(Vec::as_slice).collect();
+        ed25519_dalek::verify_batch(&messages, &self.signatures, &self.keys)
+            .map_err(|_| ProofsError::BatchSignatureFailed)
+    }
+}
+
+/// How a verification function checks each signature that names a trusted
+/// key.
+#[derive(Debug)]
+pub enum SignatureCheck<'a> {
+    /// At once, with `verify_strict`: a bad signature fails the call.
+    Strict,
+    /// Queued in a batch. The caller's result is provisional until the
+    /// batch verifies; if it does not, the caller checks again with
+    /// [`SignatureCheck::Strict`] to learn which check failed first.
+    Deferred(&'a mut SignatureBatch),
+}
+
+impl SignatureCheck<'_> {
+    /// Checks, or queues, a raw signature over `message` by `key`.
+    pub(crate) fn check(
+        &mut self,
+        key: &VerifierKey,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), ProofsError> {
+        match self {
+            Self::Strict => key.verify_raw(message, signature),
+            Self::Deferred(batch) => batch.push(key, message, signature),
+        }
     }
 }
 
@@ -928,6 +1095,105 @@ mod tests {
             parsed.verify(core::slice::from_ref(&vkey)),
             Ok(alloc::vec![vkey])
         );
+    }
+
+    fn batch_key(seed: u8) -> SignerKey {
+        let name = KeyName::new("batch.example/signer").expect("name");
+        SignerKey::from_seed(name, KeyType::Ed25519, [seed; 32]).expect("key")
+    }
+
+    #[test]
+    fn small_order_table_is_the_eight_torsion_points() {
+        for point in curve25519_dalek::constants::EIGHT_TORSION {
+            let mut y = point.compress().to_bytes();
+            y[31] &= 0x7f;
+            assert!(SMALL_ORDER_Y.contains(&y), "{y:02x?}");
+        }
+        // The prime itself is the first non-canonical y; p − 1 is canonical.
+        let mut p = [0xff; 32];
+        p[0] = 0xed;
+        p[31] = 0x7f;
+        assert!(y_not_canonical(&p));
+        p[0] = 0xec;
+        assert!(!y_not_canonical(&p));
+    }
+
+    #[test]
+    fn a_batch_verifies_good_signatures_and_fails_on_one_bad() {
+        let mut batch = SignatureBatch::new();
+        assert_eq!(batch.verify(), Ok(()));
+        for seed in 1..=5 {
+            let key = batch_key(seed);
+            let message = alloc::vec![seed; 100];
+            batch
+                .push(&key.verifier(), &message, &key.sign(&message))
+                .expect("push");
+        }
+        assert_eq!(batch.len(), 5);
+        assert_eq!(batch.verify(), Ok(()));
+        let key = batch_key(9);
+        batch
+            .push(&key.verifier(), b"signed", &key.sign(b"other"))
+            .expect("push");
+        assert_eq!(batch.verify(), Err(ProofsError::BatchSignatureFailed));
+    }
+
+    #[test]
+    fn a_batch_refuses_what_verify_strict_refuses_and_batching_accepts() {
+        use curve25519_dalek::scalar::Scalar;
+        use sha2::Sha512;
+
+        // A signature with R = the identity and s = h·a satisfies the
+        // batch equation; verify_strict refuses its small-order R.
+        let secret = SigningKey::from_bytes(&[3; 32]);
+        let public = secret.verifying_key();
+        let message = b"signed by the key holder, with a degenerate nonce";
+        let sign_with_r = |r: [u8; 32]| {
+            let h = Scalar::from_hash(
+                Sha512::new()
+                    .chain_update(r)
+                    .chain_update(public.as_bytes())
+                    .chain_update(message),
+            );
+            let s = h * secret.to_scalar();
+            let mut bytes = [0u8; SIGNATURE_LEN];
+            bytes[..32].copy_from_slice(&r);
+            bytes[32..].copy_from_slice(s.as_bytes());
+            bytes
+        };
+        let identity = sign_with_r(SMALL_ORDER_Y[0]);
+        // The same point with a non-canonical y (p + 1).
+        let mut p_plus_one = [0xff; 32];
+        p_plus_one[0] = 0xee;
+        p_plus_one[31] = 0x7f;
+        let non_canonical = sign_with_r(p_plus_one);
+
+        let vkey = VerifierKey::new(
+            KeyName::new("batch.example/signer").expect("name"),
+            KeyType::Ed25519,
+            public.to_bytes(),
+        )
+        .expect("vkey");
+        for sig in [identity, non_canonical] {
+            let parsed = Signature::from_bytes(&sig);
+            assert!(public.verify_strict(message, &parsed).is_err());
+            assert!(
+                ed25519_dalek::verify_batch(&[message], &[parsed], &[public]).is_ok(),
+                "the raw batch accepts it"
+            );
+            assert_eq!(
+                SignatureBatch::new().push(&vkey, message, &sig),
+                Err(ProofsError::BadSignature {
+                    key_id: vkey.key_id()
+                })
+            );
+            assert_eq!(
+                vkey.verify_raw(message, &sig),
+                Err(ProofsError::BadSignature {
+                    key_id: vkey.key_id()
+                })
+            );
+        }
     }
 
     #[test]

@@ -10,8 +10,8 @@ use alloc::string::ToString as _;
 use alloc::vec::Vec;
 
 use sightline_proofs::checkpoint::Checkpoint;
-use sightline_proofs::cosignature::verify_cosignatures;
-use sightline_proofs::note::{Note, VerifierKey};
+use sightline_proofs::cosignature::verify_cosignatures_with;
+use sightline_proofs::note::{Note, SignatureCheck, VerifierKey};
 use sightline_proofs::policy::QuorumInfo;
 use sightline_proofs::{Policy, ProofsError};
 
@@ -35,6 +35,7 @@ pub(crate) fn check_head(
     policy: &Policy,
     now: u64,
     trusted: &TrustedState,
+    check: &mut SignatureCheck<'_>,
 ) -> Result<CheckedHead, VerifyError> {
     let note = Note::parse(note_bytes)?;
     let checkpoint = Checkpoint::parse_text(note.text())?;
@@ -54,7 +55,9 @@ pub(crate) fn check_head(
             origin: origin.to_string(),
         });
     }
-    let signed = note.verify(&log_keys).map_err(VerifyError::LogSignature)?;
+    let signed = note
+        .verify_with(&log_keys, check)
+        .map_err(VerifyError::LogSignature)?;
     let log_key = signed
         .into_iter()
         .next()
@@ -64,8 +67,8 @@ pub(crate) fn check_head(
     // the checkpoint; lines from keys the policy does not list are ignored.
     let witness_keys: Vec<VerifierKey> =
         policy.witnesses().iter().map(|w| w.key().clone()).collect();
-    let cosigned =
-        verify_cosignatures(&note, &witness_keys).map_err(VerifyError::ForgedCosignature)?;
+    let cosigned = verify_cosignatures_with(&note, &witness_keys, check)
+        .map_err(VerifyError::ForgedCosignature)?;
     let quorum = policy
         .evaluate_quorum(&cosigned)
         .map_err(|_| VerifyError::QuorumNotMet)?;

@@ -10,7 +10,7 @@
 use alloc::string::ToString as _;
 use alloc::vec::Vec;
 
-use sightline_proofs::note::VerifierKey;
+use sightline_proofs::note::{SignatureCheck, VerifierKey};
 use sightline_proofs::record::{
     Enrolment, KeyAction, KeyRole, Pattern, Record, SignedRecord, Token,
 };
@@ -57,6 +57,7 @@ pub(crate) fn check_key(
     record: &SignedRecord,
     role: KeyRole,
     targets: &[Pattern],
+    check: &mut SignatureCheck<'_>,
 ) -> Result<KeyUse, VerifyError> {
     // One signature line: a record is attributed to exactly one key.
     let [sig] = record.note().signatures() else {
@@ -87,7 +88,7 @@ pub(crate) fn check_key(
     let keys: Vec<VerifierKey> = candidates.iter().map(|c| c.vkey.clone()).collect();
     let verified = record
         .note()
-        .verify(&keys)
+        .verify_with(&keys, check)
         .map_err(|error| VerifyError::RecordSignature { index, error })?;
     // Entries are in index order, so this is the key's first enrolment.
     let found = verified
@@ -101,7 +102,7 @@ pub(crate) fn check_key(
             enrolment: found.index,
         });
     }
-    check_roots(found, policy)?;
+    check_roots(found, policy, check)?;
     if found.role != role {
         return Err(VerifyError::KeyWrongRole {
             index,
@@ -135,9 +136,13 @@ pub(crate) fn check_key(
 
 /// The enrolment must carry valid signatures from at least `root-threshold`
 /// distinct policy roots; lines from other keys are ignored.
-fn check_roots(found: &Found<'_>, policy: &Policy) -> Result<(), VerifyError> {
+fn check_roots(
+    found: &Found<'_>,
+    policy: &Policy,
+    check: &mut SignatureCheck<'_>,
+) -> Result<(), VerifyError> {
     let required = policy.root_threshold();
-    let signed = match found.entry.note().verify(policy.roots()) {
+    let signed = match found.entry.note().verify_with(policy.roots(), check) {
         Ok(roots) => roots.len(),
         Err(ProofsError::NoteUnverified) => 0,
         Err(error) => {
