@@ -184,6 +184,7 @@ impl SequencerHandle {
         let remembered = self.shared.recent().get(&leaf_hash);
         if let Some(index) = remembered {
             self.shared.metrics.deduplicated();
+            self.shared.metrics.acknowledged(received.elapsed());
             return Ok(Sequenced { index, leaf_hash });
         }
         // The parse and the Ed25519 checks run here, on the worker running
@@ -208,7 +209,11 @@ impl SequencerHandle {
             mpsc::error::TrySendError::Full(_) => Error::QueueFull,
             mpsc::error::TrySendError::Closed(_) => Error::SequencerStopped,
         })?;
-        answer.await.map_err(|_| Error::SequencerStopped)?
+        let answer = answer.await.map_err(|_| Error::SequencerStopped)?;
+        if answer.is_ok() {
+            self.shared.metrics.acknowledged(received.elapsed());
+        }
+        answer
     }
 
     /// Submissions waiting in the queue.
