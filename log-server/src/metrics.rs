@@ -5,17 +5,18 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// Upper bounds of the round-latency histogram, in seconds.
-const LATENCY_BUCKETS: [f64; 10] = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0];
+/// Upper bounds of the latency histograms, in seconds.
+const LATENCY_BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0,
+];
 
 /// The log's counters.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    rounds: AtomicU64,
     round_entries: AtomicU64,
     last_round_size: AtomicU64,
-    round_micros: AtomicU64,
-    latency_buckets: [AtomicU64; LATENCY_BUCKETS.len()],
+    round_latency: Histogram,
+    ack_latency: Histogram,
     tree_size: AtomicU64,
     refused: AtomicU64,
     deduplicated: AtomicU64,
@@ -26,18 +27,16 @@ impl Metrics {
     /// Records a committed round of `entries` entries (the state entry
     /// included) that took `latency` from its first submission to commit.
     pub fn round_committed(&self, entries: u64, latency: Duration, tree_size: u64) {
-        self.rounds.fetch_add(1, Ordering::Relaxed);
         self.round_entries.fetch_add(entries, Ordering::Relaxed);
         self.last_round_size.store(entries, Ordering::Relaxed);
-        let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
-        self.round_micros.fetch_add(micros, Ordering::Relaxed);
-        let seconds = latency.as_secs_f64();
-        for (bound, count) in LATENCY_BUCKETS.iter().zip(&self.latency_buckets) {
-            if seconds <= *bound {
-                count.fetch_add(1, Ordering::Relaxed);
-            }
-        }
+        self.round_latency.observe(latency);
         self.tree_size.store(tree_size, Ordering::Relaxed);
+    }
+
+    /// Records a submission answered 200 (logged or already logged),
+    /// `latency` after it was received.
+    pub fn acknowledged(&self, latency: Duration) {
+        self.ack_latency.observe(latency);
     }
 
     /// Records the tree size loaded at start-up or after a reload.
@@ -118,26 +117,60 @@ impl Metrics {
             "Rounds that failed to commit.",
             load(&self.failed_rounds).to_string(),
         );
-        let rounds = load(&self.rounds);
-        let _ = writeln!(
-            out,
-            "# HELP sightline_round_latency_seconds Time from a round's first submission to its commit.\n# TYPE sightline_round_latency_seconds histogram"
+        self.round_latency.render(
+            &mut out,
+            "sightline_round_latency_seconds",
+            "Time from a round's first submission to its commit.",
         );
-        for (bound, count) in LATENCY_BUCKETS.iter().zip(&self.latency_buckets) {
+        self.ack_latency.render(
+            &mut out,
+            "sightline_ack_latency_seconds",
+            "Time from receiving a submission to answering it 200.",
+        );
+        out
+    }
+}
+
+/// A Prometheus histogram of durations over [`LATENCY_BUCKETS`].
+#[derive(Debug, Default)]
+struct Histogram {
+    /// Observations at or below each bound (cumulative, as exposed).
+    buckets: [AtomicU64; LATENCY_BUCKETS.len()],
+    count: AtomicU64,
+    micros: AtomicU64,
+}
+
+impl Histogram {
+    /// Counts first, buckets after (release): a scrape that sees an
+    /// observation in a bucket (acquire) also sees it in the count, so the
+    /// exposed buckets never exceed `+Inf`.
+    fn observe(&self, latency: Duration) {
+        let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.micros.fetch_add(micros, Ordering::Relaxed);
+        let seconds = latency.as_secs_f64();
+        for (bound, count) in LATENCY_BUCKETS.iter().zip(&self.buckets) {
+            if seconds <= *bound {
+                count.fetch_add(1, Ordering::Release);
+            }
+        }
+    }
+
+    /// Appends the histogram in the text exposition format.
+    fn render(&self, out: &mut String, name: &str, help: &str) {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
+        for (bound, count) in LATENCY_BUCKETS.iter().zip(&self.buckets) {
             let _ = writeln!(
                 out,
-                "sightline_round_latency_seconds_bucket{{le=\"{bound}\"}} {}",
-                load(count)
+                "{name}_bucket{{le=\"{bound}\"}} {}",
+                count.load(Ordering::Acquire)
             );
         }
-        let _ = writeln!(
-            out,
-            "sightline_round_latency_seconds_bucket{{le=\"+Inf\"}} {rounds}"
-        );
+        let count = self.count.load(Ordering::Relaxed);
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
         #[allow(clippy::cast_precision_loss)]
-        let sum = load(&self.round_micros) as f64 / 1e6;
-        let _ = writeln!(out, "sightline_round_latency_seconds_sum {sum}");
-        let _ = writeln!(out, "sightline_round_latency_seconds_count {rounds}");
-        out
+        let sum = self.micros.load(Ordering::Relaxed) as f64 / 1e6;
+        let _ = writeln!(out, "{name}_sum {sum}");
+        let _ = writeln!(out, "{name}_count {count}");
     }
 }

@@ -5,18 +5,19 @@ use std::collections::{BTreeMap, HashMap};
 
 use sightline_proofs::bundle::{Bundle, BundleEntry};
 use sightline_proofs::policy::DeviceTarget;
-use sightline_proofs::record::{ArtifactDigest, Record, SignedRecord, Token};
+use sightline_proofs::record::{ArtifactDigest, Record, SignedRecord};
 use sightline_proofs::tile::{node_hash_from_tile, tiles_for_nodes};
 use sightline_proofs::tlog_proof::TlogProof;
 use sightline_proofs::tree::Subtree;
 use sightline_proofs::{
-    Hash, NodeId, NodeReader, ProofsError, TileId, TilePath, VerifierKey, build_consistency_proof,
+    Hash, NodeId, NodeReader, ProofsError, TileId, TilePath, build_consistency_proof,
     build_inclusion_proof, consistency_proof_nodes, encode_entry_bundle, inclusion_proof_nodes,
 };
 
 use crate::AppState;
 use crate::bundle::{self, LoggedEntry};
 use crate::error::Error;
+use crate::search::{SearchPage, SearchQuery, parse_decimal};
 use crate::sequencer::Sequenced;
 use crate::storage::{Head, LogStore, SearchTerm, TileKey};
 
@@ -194,55 +195,23 @@ pub async fn process_consistency(
     Ok(out)
 }
 
-/// `GET /v1/search?artifact=sha256:<hex>|key=<vkey>|owner=<name>`: the
-/// indexes of matching entries, ascending (at most [`SEARCH_LIMIT`]).
+/// `GET /v1/search?artifact=sha256:<hex>|key=<vkey>|owner=<name>
+/// [&after=<index>][&limit=<n>]`: one page of the indexes of matching
+/// entries, ascending, and the cursor of the next page.
 ///
 /// # Errors
-/// [`Error::BadQuery`] unless exactly one well-formed term is given.
+/// As [`SearchQuery::parse`]; storage errors.
 pub async fn process_search(
     state: &AppState,
     query: &BTreeMap<String, String>,
-) -> Result<Vec<u64>, Error> {
-    let [(name, value)] = query.iter().collect::<Vec<_>>()[..] else {
-        return Err(Error::BadQuery(
-            "give exactly one of artifact, key or owner",
-        ));
-    };
-    let term = match name.as_str() {
-        "artifact" => SearchTerm::Artifact(
-            *ArtifactDigest::parse(value)
-                .map_err(|_| Error::BadQuery("artifact must be sha256:<64 lowercase hex>"))?
-                .hash(),
-        ),
-        "key" => SearchTerm::Key(
-            VerifierKey::parse(value)
-                .map_err(|_| Error::BadQuery("key must be a verifier key"))?
-                .to_string(),
-        ),
-        "owner" => SearchTerm::Owner(
-            Token::new(value)
-                .map_err(|_| Error::BadQuery("owner must be a token"))?
-                .as_str()
-                .to_owned(),
-        ),
-        _ => {
-            return Err(Error::BadQuery(
-                "give exactly one of artifact, key or owner",
-            ));
-        }
-    };
-    state.store.search(term, SEARCH_LIMIT).await
-}
-
-/// A canonical decimal u64: digits only, no leading zero (except "0").
-fn parse_decimal(text: &str) -> Option<u64> {
-    if text.is_empty()
-        || !text.bytes().all(|b| b.is_ascii_digit())
-        || (text.len() > 1 && text.starts_with('0'))
-    {
-        return None;
-    }
-    text.parse().ok()
+) -> Result<SearchPage, Error> {
+    let query = SearchQuery::parse(query)?;
+    // One more than the page, to know whether another page follows.
+    let matches = state
+        .store
+        .search_after(query.term, query.after, query.limit + 1)
+        .await?;
+    Ok(SearchPage::from_matches(matches, query.limit))
 }
 
 /// The head a bundle is proven against. The one place that chooses it: the

@@ -84,7 +84,7 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
-use crate::note::{Note, SignerKey, VerifierKey};
+use crate::note::{KeyType, Note, SignerKey, VerifierKey, find_key};
 use crate::record::{
     KeyAction, KeyRecord, KeyRole, KeyStatus, Pattern, Record, Release, Rollout, SignedRecord,
     StateRecord, Timestamp,
@@ -231,6 +231,48 @@ impl Admitted {
     }
 }
 
+/// An entry parsed, with the signature lines already checked, ready for
+/// [`LogState::admit_preverified`].
+///
+/// Made by [`LogState::preverify`] away from the sequencer, so that the one
+/// task that admits entries in order does no Ed25519 work for them. It
+/// holds only facts that no later state can change: the parse, and which
+/// (signature line, key) pairs verified. A signature's validity depends
+/// only on the key, the message and the signature, so reusing those checks
+/// against a newer state is sound; every state rule is still applied at
+/// admission.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preverified {
+    /// The parsed entry.
+    entry: SignedRecord,
+    /// (position of the signature line, key) pairs whose Ed25519 check
+    /// over the note text passed.
+    verified: Vec<(usize, VerifierKey)>,
+}
+
+impl Preverified {
+    /// The parsed entry.
+    pub const fn entry(&self) -> &SignedRecord {
+        &self.entry
+    }
+
+    /// The record.
+    pub const fn record(&self) -> &Record {
+        self.entry.record()
+    }
+
+    /// The entry's leaf hash.
+    pub const fn leaf_hash(&self) -> &Hash {
+        self.entry.leaf_hash()
+    }
+
+    /// The keys for which a signature line verified, in line order. Holding
+    /// one says nothing about whether the key may sign this record.
+    pub fn verified_keys(&self) -> impl Iterator<Item = &VerifierKey> {
+        self.verified.iter().map(|(_, key)| key)
+    }
+}
+
 /// Key and pause state as of some point in the log (DESIGN §4).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LogState {
@@ -361,6 +403,112 @@ impl LogState {
         releases: &impl LoggedReleases,
     ) -> Result<Admitted, ProofsError> {
         let signed = SignedRecord::parse(entry)?;
+        self.admit_parsed(signed, &[], index_if_appended, now, rules, releases)
+    }
+
+    /// Parses `entry` and checks its signature lines against the keys this
+    /// state and `rules` know, for a later [`LogState::admit_preverified`].
+    ///
+    /// Spec: DESIGN §4 (admission), c2sp-digest §1.3 (note signatures).
+    ///
+    /// Call it on a snapshot of the state taken before sequencing, where
+    /// the work can run in parallel. Only the parse can fail: a signature
+    /// line that does not verify (or names a key this state does not know
+    /// yet) is simply not recorded, and admission checks it again against
+    /// the state it runs on, giving exactly the answer of
+    /// [`LogState::admit`]. Lines are checked in order up to the first one
+    /// that names known keys and verifies against none of them, since
+    /// admission stops there too. Nothing is checked that admission refuses
+    /// before any signature work: state records, single-signer kinds with
+    /// more than one line, root-signed kinds with a line from a non-root.
+    ///
+    /// # Errors
+    /// Grammar errors from [`SignedRecord::parse`].
+    pub fn preverify(
+        &self,
+        entry: &[u8],
+        rules: &AdmissionRules,
+    ) -> Result<Preverified, ProofsError> {
+        let signed = SignedRecord::parse(entry)?;
+        let note = signed.note();
+        let sigs = note.signatures();
+        // Which lines admission may check, and against which keys.
+        let (lines, enrolled) = match signed.record() {
+            Record::State(_) => (0, false),
+            Record::Key(_) | Record::Resume(_) => {
+                let all_roots = sigs
+                    .iter()
+                    .all(|s| rules.roots.iter().any(|r| r.matches(s)));
+                (if all_roots { sigs.len() } else { 0 }, false)
+            }
+            Record::Release(_) | Record::Approval(_) | Record::Rollout(_) | Record::Pause(_) => {
+                (usize::from(sigs.len() == 1), true)
+            }
+        };
+        let message = note.text().as_bytes();
+        let mut verified = Vec::new();
+        for (position, sig) in sigs.iter().enumerate().take(lines) {
+            let known = self
+                .keys
+                .keys()
+                .take(if enrolled { self.keys.len() } else { 0 });
+            let candidates = rules
+                .roots
+                .iter()
+                .chain(known)
+                .filter(|k| k.key_type() == KeyType::Ed25519 && k.matches(sig));
+            let mut named = false;
+            let mut good = false;
+            for key in candidates {
+                named = true;
+                if key.verify_raw(message, sig.signature()).is_ok() {
+                    good = true;
+                    verified.push((position, key.clone()));
+                }
+            }
+            if named && !good {
+                break;
+            }
+        }
+        Ok(Preverified {
+            entry: signed,
+            verified,
+        })
+    }
+
+    /// [`LogState::admit`] for an entry [`LogState::preverify`] has parsed
+    /// and checked: the same rules against this state, with the same
+    /// answer, except that a signature line already verified for the key
+    /// admission picks is not checked again. A key this state knows but the
+    /// preverifying snapshot did not (enrolled since) is checked here.
+    ///
+    /// Spec: DESIGN §4 (admission).
+    ///
+    /// # Errors
+    /// As [`LogState::admit`], bar the grammar errors.
+    pub fn admit_preverified(
+        &self,
+        preverified: Preverified,
+        index_if_appended: u64,
+        now: u64,
+        rules: &AdmissionRules,
+        releases: &impl LoggedReleases,
+    ) -> Result<Admitted, ProofsError> {
+        let Preverified { entry, verified } = preverified;
+        self.admit_parsed(entry, &verified, index_if_appended, now, rules, releases)
+    }
+
+    /// Admission after the parse; `known` lists (line, key) pairs whose
+    /// Ed25519 check already passed.
+    fn admit_parsed(
+        &self,
+        signed: SignedRecord,
+        known: &[(usize, VerifierKey)],
+        index_if_appended: u64,
+        now: u64,
+        rules: &AdmissionRules,
+        releases: &impl LoggedReleases,
+    ) -> Result<Admitted, ProofsError> {
         let record = signed.record();
         if let Record::State(_) = record {
             return Err(ProofsError::StateNotAdmissible);
@@ -370,25 +518,25 @@ impl LogState {
         let note = signed.note();
         let signers = match record {
             Record::Release(r) => {
-                let key = self.single_signer(note, "release", KeyRole::Signer, issued)?;
+                let key = self.single_signer(note, known, "release", KeyRole::Signer, issued)?;
                 check_scope(key, r.targets())?;
                 Vec::from([key.vkey().clone()])
             }
             Record::Approval(a) => {
-                let key = self.single_signer(note, "approval", KeyRole::Approver, issued)?;
+                let key = self.single_signer(note, known, "approval", KeyRole::Approver, issued)?;
                 let release = referenced(a.release(), index_if_appended, releases)?;
                 check_scope(key, release.targets())?;
                 Vec::from([key.vkey().clone()])
             }
             Record::Rollout(r) => {
-                let key = self.single_signer(note, "rollout", KeyRole::Operator, issued)?;
+                let key = self.single_signer(note, known, "rollout", KeyRole::Operator, issued)?;
                 let release = referenced(r.release(), index_if_appended, releases)?;
                 check_rollout_targets(r, &release)?;
                 check_scope(key, r.targets())?;
                 Vec::from([key.vkey().clone()])
             }
-            Record::Pause(p) => self.pause_signer(note, p.target(), issued, rules)?,
-            Record::Key(_) | Record::Resume(_) => root_signers(note, rules)?,
+            Record::Pause(p) => self.pause_signer(note, known, p.target(), issued, rules)?,
+            Record::Key(_) | Record::Resume(_) => root_signers(note, known, rules)?,
             // Refused above, before any signature work.
             Record::State(_) => return Err(ProofsError::StateNotAdmissible),
         };
@@ -524,6 +672,7 @@ impl LogState {
     fn single_signer(
         &self,
         note: &Note,
+        known: &[(usize, VerifierKey)],
         kind: &'static str,
         role: KeyRole,
         issued: Timestamp,
@@ -543,7 +692,7 @@ impl LogState {
         if candidates.is_empty() {
             return Err(ProofsError::SignerNotEnrolled);
         }
-        let verified = note.verify(&candidates)?;
+        let verified = verify_note(note, &candidates, known)?;
         let key = verified
             .first()
             .and_then(|k| self.keys.get(k))
@@ -583,6 +732,7 @@ impl LogState {
     fn pause_signer(
         &self,
         note: &Note,
+        known: &[(usize, VerifierKey)],
         target: &Pattern,
         issued: Timestamp,
         rules: &AdmissionRules,
@@ -590,9 +740,9 @@ impl LogState {
         if let [sig] = note.signatures()
             && rules.roots.iter().any(|r| r.matches(sig))
         {
-            return note.verify(&rules.roots);
+            return verify_note(note, &rules.roots, known);
         }
-        let key = self.single_signer(note, "pause", KeyRole::Breakglass, issued)?;
+        let key = self.single_signer(note, known, "pause", KeyRole::Breakglass, issued)?;
         check_scope(key, core::slice::from_ref(target))?;
         Ok(Vec::from([key.vkey().clone()]))
     }
@@ -720,7 +870,11 @@ fn referenced(
 
 /// Checks a root-signed record: every line from a root key, each root at
 /// most once, every line valid, at least the threshold of them.
-fn root_signers(note: &Note, rules: &AdmissionRules) -> Result<Vec<VerifierKey>, ProofsError> {
+fn root_signers(
+    note: &Note,
+    known: &[(usize, VerifierKey)],
+    rules: &AdmissionRules,
+) -> Result<Vec<VerifierKey>, ProofsError> {
     let sigs = note.signatures();
     if !sigs
         .iter()
@@ -729,7 +883,7 @@ fn root_signers(note: &Note, rules: &AdmissionRules) -> Result<Vec<VerifierKey>,
         return Err(ProofsError::NonRootSignature);
     }
     // Every line names a root, so `verify` checks every line.
-    let verified = note.verify(&rules.roots)?;
+    let verified = verify_note(note, &rules.roots, known)?;
     if verified.len() != sigs.len() {
         return Err(ProofsError::DuplicateRootSignature);
     }
@@ -740,6 +894,33 @@ fn root_signers(note: &Note, rules: &AdmissionRules) -> Result<Vec<VerifierKey>,
         });
     }
     Ok(verified)
+}
+
+/// [`Note::verify`] (same keys found, same lines checked, same errors in
+/// the same order), except that the Ed25519 check is skipped for a line
+/// that `known` says already verified for the very key the line resolves to.
+fn verify_note(
+    note: &Note,
+    verifiers: &[VerifierKey],
+    known: &[(usize, VerifierKey)],
+) -> Result<Vec<VerifierKey>, ProofsError> {
+    let message = note.text().as_bytes();
+    let mut signed: Vec<VerifierKey> = Vec::new();
+    for (position, sig) in note.signatures().iter().enumerate() {
+        let Some(key) = find_key(verifiers, KeyType::Ed25519, sig)? else {
+            continue;
+        };
+        if !known.iter().any(|(p, k)| *p == position && k == key) {
+            key.verify_raw(message, sig.signature())?;
+        }
+        if !signed.contains(key) {
+            signed.push(key.clone());
+        }
+    }
+    if signed.is_empty() {
+        return Err(ProofsError::NoteUnverified);
+    }
+    Ok(signed)
 }
 
 #[cfg(test)]

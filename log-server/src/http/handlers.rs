@@ -162,7 +162,7 @@ pub async fn consistency(
     Ok(([(header::CONTENT_TYPE, TEXT)], proof).into_response())
 }
 
-/// `GET /v1/search?artifact=|key=|owner=`.
+/// `GET /v1/search?artifact=|key=|owner=[&after=][&limit=]`.
 ///
 /// # Errors
 /// [`Error::BadQuery`], or as [`process::process_search`].
@@ -170,8 +170,8 @@ pub async fn search(
     State(state): State<AppState>,
     q: Result<Query<BTreeMap<String, String>>, QueryRejection>,
 ) -> Result<Response, Error> {
-    let indexes = process::process_search(&state, &query(q)?).await?;
-    Ok(Json(json!({ "indexes": indexes })).into_response())
+    let page = process::process_search(&state, &query(q)?).await?;
+    Ok(Json(json!({ "indexes": page.indexes, "next": page.next })).into_response())
 }
 
 /// `GET /v1/bundle?artifact=&target=`.

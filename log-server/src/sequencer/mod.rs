@@ -4,11 +4,20 @@
 //! carries each entry with a oneshot for its answer. The task closes a round
 //! once the queue is drained, or earlier at `max_entries` submissions or
 //! `max_age` after it started collecting; entries arriving meanwhile queue
-//! for the next round. It deduplicates, admits each entry against the key state (in order, each
-//! seeing the ones before it), appends the log's own `state` entry, computes
-//! the new tiles and signs the checkpoint ([`round`], pure), and commits it
-//! all in one durable write. Only then are submitters answered and the new
-//! checkpoint published.
+//! for the next round. It deduplicates, admits each entry against the key
+//! state (in order, each seeing the ones before it), appends the log's own
+//! `state` entry, computes the new tiles and signs the checkpoint
+//! ([`round`], pure), and commits it all in one durable write. Only then are
+//! submitters answered and the new checkpoint published.
+//!
+//! The task does no Ed25519 work for submitted entries: each handler parses
+//! its entry and checks its signatures first, against a snapshot of the key
+//! state published after every round
+//! ([`LogState::preverify`](sightline_proofs::state::LogState::preverify)),
+//! on whichever core runs it. The task then applies every admission rule
+//! against its current state and checks only signatures by keys the
+//! snapshot did not know yet. A resubmission of an entry committed
+//! recently is answered from memory ([`recent`]) without reaching the task.
 //!
 //! # Crash windows
 //! - Before the commit returns: nothing of the round is acknowledged or
@@ -21,14 +30,15 @@
 //!   reloads its tree from storage before signing anything else, so it never
 //!   signs a second root for a size already on disk.
 
+pub mod recent;
 pub mod round;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sightline_proofs::record::{MAX_ENTRY_LEN, Record, SignedRecord, Timestamp};
-use sightline_proofs::state::{AdmissionRules, LogState, LoggedRelease};
+use sightline_proofs::state::{AdmissionRules, LogState, LoggedRelease, Preverified};
 use sightline_proofs::tile::partial_tiles;
 use sightline_proofs::{Hash, Origin, SignerKey, TileBuilder, leaf_hash, open_checkpoint};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -37,6 +47,7 @@ use tokio::task::JoinHandle;
 use crate::error::Error;
 use crate::metrics::Metrics;
 use crate::search::search_rows;
+use crate::sequencer::recent::{RECENT_LEAVES, RecentLeaves};
 use crate::storage::{Head, LogStore, RoundCommit, SearchRow, TileKey};
 
 /// When a round closes.
@@ -77,8 +88,38 @@ type Reply = oneshot::Sender<Result<Sequenced, Error>>;
 struct Submission {
     entry: Vec<u8>,
     leaf_hash: Hash,
+    /// The entry parsed, its signatures checked against a snapshot.
+    preverified: Preverified,
     received: Instant,
     reply: Reply,
+}
+
+/// What handlers and the task share besides the queue.
+#[derive(Debug)]
+struct Shared {
+    /// The admission rules, for preverification.
+    rules: AdmissionRules,
+    /// The key state as of the latest committed round.
+    state: RwLock<Arc<LogState>>,
+    /// Recently committed leaves.
+    recent: Mutex<RecentLeaves>,
+    /// Counters.
+    metrics: Arc<Metrics>,
+}
+
+impl Shared {
+    fn snapshot(&self) -> Arc<LogState> {
+        let guard = self.state.read().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(&guard)
+    }
+
+    fn publish_state(&self, state: Arc<LogState>) {
+        *self.state.write().unwrap_or_else(PoisonError::into_inner) = state;
+    }
+
+    fn recent(&self) -> std::sync::MutexGuard<'_, RecentLeaves> {
+        self.recent.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// The latest published head, read by handlers. Kept in a `watch` so that
@@ -113,6 +154,7 @@ impl Published {
 #[derive(Clone, Debug)]
 pub struct SequencerHandle {
     tx: mpsc::Sender<Submission>,
+    shared: Arc<Shared>,
 }
 
 impl std::fmt::Debug for Submission {
@@ -131,23 +173,46 @@ impl SequencerHandle {
     /// [`Error::RoundFailed`] if its round could not be committed;
     /// [`Error::SequencerStopped`] when shutting down.
     pub async fn submit(&self, entry: Vec<u8>) -> Result<Sequenced, Error> {
+        let received = Instant::now();
         if entry.len() > MAX_ENTRY_LEN {
             return Err(Error::Admission(
                 sightline_proofs::ProofsError::EntryTooLarge(entry.len()),
             ));
         }
+        let leaf_hash = leaf_hash(&entry);
+        let remembered = self.shared.recent().get(&leaf_hash);
+        if let Some(index) = remembered {
+            self.shared.metrics.deduplicated();
+            self.shared.metrics.acknowledged(received.elapsed());
+            return Ok(Sequenced { index, leaf_hash });
+        }
+        // The parse and the Ed25519 checks run here, on the worker running
+        // this request, in parallel with other requests and the task.
+        let preverified = self
+            .shared
+            .snapshot()
+            .preverify(&entry, &self.shared.rules)
+            .map_err(|e| {
+                self.shared.metrics.refused();
+                Error::Admission(e)
+            })?;
         let (reply, answer) = oneshot::channel();
         let submission = Submission {
-            leaf_hash: leaf_hash(&entry),
             entry,
-            received: Instant::now(),
+            leaf_hash,
+            preverified,
+            received,
             reply,
         };
         self.tx.try_send(submission).map_err(|e| match e {
             mpsc::error::TrySendError::Full(_) => Error::QueueFull,
             mpsc::error::TrySendError::Closed(_) => Error::SequencerStopped,
         })?;
-        answer.await.map_err(|_| Error::SequencerStopped)?
+        let answer = answer.await.map_err(|_| Error::SequencerStopped)?;
+        if answer.is_ok() {
+            self.shared.metrics.acknowledged(received.elapsed());
+        }
+        answer
     }
 
     /// Submissions waiting in the queue.
@@ -193,6 +258,13 @@ pub async fn start(
     metrics.set_tree_size(head.size);
     let published = Published::new(head);
     let (tx, rx) = mpsc::channel(config.limits.queue_max.max(1));
+    let state = Arc::new(state);
+    let shared = Arc::new(Shared {
+        rules: config.rules.clone(),
+        state: RwLock::new(Arc::clone(&state)),
+        recent: Mutex::new(RecentLeaves::new(RECENT_LEAVES)),
+        metrics: Arc::clone(&metrics),
+    });
     let sequencer = Sequencer {
         store,
         config,
@@ -200,11 +272,12 @@ pub async fn start(
         state,
         published: published.clone(),
         metrics,
+        shared: Arc::clone(&shared),
         needs_reload: false,
     };
     let task = tokio::spawn(sequencer.run(rx));
     Ok(Started {
-        handle: SequencerHandle { tx },
+        handle: SequencerHandle { tx, shared },
         published,
         task,
     })
@@ -310,14 +383,8 @@ fn unix_now() -> Result<u64, Error> {
 }
 
 /// The entry's `release <ref>` index if it is an approval or a rollout.
-/// Checks the kind line first so other kinds are not parsed twice.
-fn referenced_index(entry: &[u8]) -> Option<u64> {
-    if !(entry.starts_with(b"sightline/v1 approval\n")
-        || entry.starts_with(b"sightline/v1 rollout\n"))
-    {
-        return None;
-    }
-    match SignedRecord::parse(entry).ok()?.record() {
+fn referenced_index(record: &Record) -> Option<u64> {
+    match record {
         Record::Approval(a) => Some(a.release().index()),
         Record::Rollout(r) => Some(r.release().index()),
         _ => None,
@@ -328,9 +395,12 @@ struct Sequencer {
     store: Arc<dyn LogStore>,
     config: SequencerConfig,
     tree: TileBuilder,
-    state: LogState,
+    /// The key state after the last committed round, as published to
+    /// handlers for preverification.
+    state: Arc<LogState>,
     published: Published,
     metrics: Arc<Metrics>,
+    shared: Arc<Shared>,
     /// Set when a commit failed: storage may be ahead of `tree`.
     needs_reload: bool,
 }
@@ -381,7 +451,8 @@ impl Sequencer {
         tracing::warn!(size = head.size, "reloaded the tree from storage");
         self.metrics.set_tree_size(head.size);
         self.tree = tree;
-        self.state = state;
+        self.state = Arc::new(state);
+        self.shared.publish_state(Arc::clone(&self.state));
         self.published.set(head);
         self.needs_reload = false;
         Ok(())
@@ -400,7 +471,12 @@ impl Sequencer {
             fail_all(batch.into_iter().map(|s| s.reply));
             return;
         }
-        // Entries already logged get their existing index (DESIGN §4).
+        // Entries already logged get their existing index (DESIGN §4):
+        // from memory if committed recently, else from storage.
+        let batch = self.answer_remembered(batch);
+        if batch.is_empty() {
+            return;
+        }
         let hashes = batch.iter().map(|s| s.leaf_hash).collect();
         let known = match self.store.lookup_leaves(hashes).await {
             Ok(known) => known,
@@ -466,6 +542,26 @@ impl Sequencer {
         }
     }
 
+    /// Answers the submissions of recently committed entries with their
+    /// index; returns the others.
+    fn answer_remembered(&self, batch: Vec<Submission>) -> Vec<Submission> {
+        let recent = self.shared.recent();
+        let mut rest = Vec::with_capacity(batch.len());
+        for submission in batch {
+            match recent.get(&submission.leaf_hash) {
+                Some(index) => {
+                    self.metrics.deduplicated();
+                    let _ = submission.reply.send(Ok(Sequenced {
+                        index,
+                        leaf_hash: submission.leaf_hash,
+                    }));
+                }
+                None => rest.push(submission),
+            }
+        }
+        rest
+    }
+
     /// Admits a round's submissions in order, on a copy of the key state
     /// (a failed commit then leaves `self.state` as it was). Refusals are
     /// answered at once; identical entries share one index.
@@ -475,7 +571,7 @@ impl Sequencer {
         releases: &mut BTreeMap<u64, LoggedRelease>,
         now: u64,
     ) -> Batch {
-        let mut state = self.state.clone();
+        let mut state = LogState::clone(&self.state);
         let mut next = self.tree.size();
         let mut entries = Vec::with_capacity(pending.len() + 1);
         let mut rows = Vec::new();
@@ -492,23 +588,30 @@ impl Sequencer {
                 });
                 continue;
             }
-            match self.admit(&mut state, &submission.entry, next, now, releases) {
+            let Submission {
+                entry,
+                leaf_hash,
+                preverified,
+                reply,
+                ..
+            } = submission;
+            match self.admit(&mut state, preverified, next, now, releases) {
                 Ok(new_rows) => {
                     rows.extend(new_rows);
-                    in_round.insert(submission.leaf_hash, next);
-                    entries.push(submission.entry);
+                    in_round.insert(leaf_hash, next);
+                    entries.push(entry);
                     waiters.push(Waiter {
-                        reply: submission.reply,
+                        reply,
                         sequenced: Sequenced {
                             index: next,
-                            leaf_hash: submission.leaf_hash,
+                            leaf_hash,
                         },
                     });
                     next += 1;
                 }
                 Err(e) => {
                     self.metrics.refused();
-                    let _ = submission.reply.send(Err(Error::Admission(e)));
+                    let _ = reply.send(Err(Error::Admission(e)));
                 }
             }
         }
@@ -524,12 +627,13 @@ impl Sequencer {
     fn admit(
         &self,
         state: &mut LogState,
-        entry: &[u8],
+        preverified: Preverified,
         index: u64,
         now: u64,
         releases: &mut BTreeMap<u64, LoggedRelease>,
     ) -> Result<Vec<SearchRow>, sightline_proofs::ProofsError> {
-        let admitted = state.admit(entry, index, now, &self.config.rules, &*releases)?;
+        let admitted =
+            state.admit_preverified(preverified, index, now, &self.config.rules, &*releases)?;
         let rows = search_rows(&admitted, index, state, releases);
         state.apply(index, &admitted)?;
         if let Record::Release(release) = admitted.record() {
@@ -550,7 +654,7 @@ impl Sequencer {
         let size = self.tree.size();
         let mut wanted: Vec<u64> = pending
             .iter()
-            .filter_map(|s| referenced_index(&s.entry))
+            .filter_map(|s| referenced_index(s.preverified.record()))
             .filter(|index| *index < size)
             .collect();
         wanted.sort_unstable();
@@ -602,6 +706,14 @@ impl Sequencer {
             size: out.root.size(),
             checkpoint: out.checkpoint,
         };
+        // The submitted entries' leaves, remembered once durable (the state
+        // entry, last, is never submitted).
+        let committed: Vec<(Hash, u64)> = out
+            .leaf_hashes
+            .iter()
+            .copied()
+            .zip(first_index..state_index)
+            .collect();
         let commit = RoundCommit {
             first_index,
             entries,
@@ -624,7 +736,9 @@ impl Sequencer {
         self.metrics
             .round_committed(head.size - first_index, started.elapsed(), head.size);
         self.tree = out.tree;
-        self.state = state;
+        self.state = Arc::new(state);
+        self.shared.publish_state(Arc::clone(&self.state));
+        self.shared.recent().extend(committed);
         self.published.set(head);
         Ok(())
     }

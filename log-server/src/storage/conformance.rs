@@ -173,6 +173,21 @@ pub async fn commit_and_read_back(store: &dyn LogStore) {
         .await
         .expect("search");
     assert_eq!(limited, vec![1, 3, 5]);
+    // Pages: strictly after the cursor, whether or not it is a match.
+    let page =
+        |after, limit| store.search_after(SearchTerm::Owner("odd".into()), Some(after), limit);
+    assert_eq!(page(5, 2).await.expect("page"), vec![7, 9]);
+    assert_eq!(page(6, 2).await.expect("page"), vec![7, 9]);
+    assert_eq!(page(0, 1).await.expect("page"), vec![1]);
+    let last = *even.last().expect("a match");
+    assert!(
+        store
+            .search_after(SearchTerm::Owner("even".into()), Some(last), 10)
+            .await
+            .expect("page")
+            .is_empty()
+    );
+    assert!(page(u64::MAX, 10).await.expect("page").is_empty());
     assert!(
         store
             .search(SearchTerm::Owner("eve".into()), 10)

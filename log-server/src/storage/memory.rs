@@ -184,11 +184,19 @@ impl LogStore for MemoryStore {
         Box::pin(async move { result })
     }
 
-    fn search(&self, term: SearchTerm, limit: usize) -> StoreFuture<'_, Vec<u64>> {
+    fn search_after(
+        &self,
+        term: SearchTerm,
+        after: Option<u64>,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<u64>> {
         self.read(FaultPoint::Search, move |d| {
             Ok(d.search
                 .get(&term)
-                .map(|list| list.iter().take(limit).copied().collect())
+                .map(|list| {
+                    let start = after.map_or(0, |a| list.partition_point(|&i| i <= a));
+                    list.iter().skip(start).take(limit).copied().collect()
+                })
                 .unwrap_or_default())
         })
     }

@@ -114,7 +114,18 @@ pub trait LogStore: Send + Sync + 'static {
     fn lookup_leaves(&self, hashes: Vec<Hash>) -> StoreFuture<'_, Vec<Option<u64>>>;
 
     /// The indexes of entries matching `term`, ascending, at most `limit`.
-    fn search(&self, term: SearchTerm, limit: usize) -> StoreFuture<'_, Vec<u64>>;
+    fn search(&self, term: SearchTerm, limit: usize) -> StoreFuture<'_, Vec<u64>> {
+        self.search_after(term, None, limit)
+    }
+
+    /// As [`LogStore::search`], but only indexes above `after` (a page's
+    /// cursor), read from there on rather than from the first match.
+    fn search_after(
+        &self,
+        term: SearchTerm,
+        after: Option<u64>,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<u64>>;
 
     /// The newest quorum-cosigned checkpoint stored, or `None`.
     fn cosigned(&self) -> StoreFuture<'_, Option<Head>>;
@@ -138,7 +149,7 @@ pub enum FaultPoint {
     ReadEntries,
     /// [`LogStore::lookup_leaves`].
     LookupLeaves,
-    /// [`LogStore::search`].
+    /// [`LogStore::search_after`] (and so [`LogStore::search`]).
     Search,
     /// [`LogStore::cosigned`].
     Cosigned,

@@ -233,12 +233,24 @@ impl LogStore for RocksStore {
         })
     }
 
-    fn search(&self, term: SearchTerm, limit: usize) -> StoreFuture<'_, Vec<u64>> {
+    fn search_after(
+        &self,
+        term: SearchTerm,
+        after: Option<u64>,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<u64>> {
         self.blocking(move |db| {
             let handle = cf(db, CF_SEARCH)?;
             let prefix = search_prefix(&term);
+            // Row keys sort by index within a term, so a page starts with a
+            // seek to the row just past the cursor.
+            let start = match after.map(|a| a.checked_add(1)) {
+                None => prefix.clone(),
+                Some(Some(first)) => search_key(&term, first),
+                Some(None) => return Ok(Vec::new()),
+            };
             let mut out = Vec::new();
-            let iter = db.iterator_cf(handle, IteratorMode::From(&prefix, Direction::Forward));
+            let iter = db.iterator_cf(handle, IteratorMode::From(&start, Direction::Forward));
             for item in iter {
                 if out.len() >= limit {
                     break;
