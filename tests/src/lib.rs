@@ -11,5 +11,6 @@ pub mod binaries;
 pub mod cluster;
 pub mod http;
 pub mod process;
+pub mod publish;
 
 pub use sightline_proofs as proofs;

@@ -1,8 +1,7 @@
 //! The `sightline` command (DESIGN §8), one module per subcommand.
 //!
-//! `verify`, `keygen`, `record` and `bundle` exist so far; `submit`,
-//! `audit` and `monitor` are added as sibling modules, each with its own
-//! argument struct and `run` function, and one line in [`Command`].
+//! Each subcommand is a sibling module with its own argument struct and
+//! `run` function, and one line in [`Command`].
 //!
 //! Exit status: [`EXIT_ACCEPTED`] (0) only when a command succeeded,
 //! [`EXIT_REFUSED`] (1) when verification refused, [`EXIT_ERROR`] (2) when
@@ -11,6 +10,7 @@
 pub mod bundle;
 pub mod keygen;
 pub mod record;
+pub mod submit;
 pub mod verify;
 
 use std::process::ExitCode;
@@ -45,6 +45,8 @@ pub enum Command {
     Record(record::RecordArgs),
     /// Fetch the release bundle for an artifact and a device target from a log.
     Bundle(bundle::BundleArgs),
+    /// Send a signed record to a log and print the index it was given.
+    Submit(submit::SubmitArgs),
 }
 
 /// Parses the command line, sets up logging to stderr and runs the command.
@@ -66,6 +68,7 @@ pub fn main() -> ExitCode {
         Command::Keygen(args) => keygen::run(args),
         Command::Record(args) => record::run(args),
         Command::Bundle(args) => bundle::run(args),
+        Command::Submit(args) => submit::run(args),
     };
     ExitCode::from(code)
 }
