@@ -49,6 +49,8 @@ pub mod trusted_state;
 mod verify;
 
 #[cfg(feature = "std")]
+pub mod audit;
+#[cfg(feature = "std")]
 pub mod cli;
 #[cfg(feature = "std")]
 pub mod tlog;

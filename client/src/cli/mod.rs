@@ -7,6 +7,7 @@
 //! [`EXIT_REFUSED`] (1) when verification refused, [`EXIT_ERROR`] (2) when
 //! an input could not be read or the command line is wrong.
 
+pub mod audit;
 pub mod bundle;
 pub mod keygen;
 pub mod record;
@@ -47,6 +48,10 @@ pub enum Command {
     Bundle(bundle::BundleArgs),
     /// Send a signed record to a log and print the index it was given.
     Submit(submit::SubmitArgs),
+    /// Attribute a release (who signed, approved, rolled out, paused, when,
+    /// under which keys), or list what a key or owner signed, verified
+    /// against a cosigned checkpoint.
+    Audit(audit::AuditArgs),
 }
 
 /// Parses the command line, sets up logging to stderr and runs the command.
@@ -69,6 +74,7 @@ pub fn main() -> ExitCode {
         Command::Record(args) => record::run(args),
         Command::Bundle(args) => bundle::run(args),
         Command::Submit(args) => submit::run(args),
+        Command::Audit(args) => audit::run(args),
     };
     ExitCode::from(code)
 }
