@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod bundle;
 pub mod keygen;
+pub mod monitor;
 pub mod record;
 pub mod submit;
 pub mod verify;
@@ -52,6 +53,9 @@ pub enum Command {
     /// under which keys), or list what a key or owner signed, verified
     /// against a cosigned checkpoint.
     Audit(audit::AuditArgs),
+    /// Follow a log, replay every entry against the rules and print one
+    /// JSON line per violation.
+    Monitor(monitor::MonitorArgs),
 }
 
 /// Parses the command line, sets up logging to stderr and runs the command.
@@ -66,6 +70,7 @@ pub fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     let code = match &cli.command {
@@ -75,6 +80,7 @@ pub fn main() -> ExitCode {
         Command::Bundle(args) => bundle::run(args),
         Command::Submit(args) => submit::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Monitor(args) => monitor::run(args),
     };
     ExitCode::from(code)
 }
