@@ -59,6 +59,57 @@ pub enum Error {
     /// The sequencer has stopped (shutting down).
     #[error("the log is shutting down")]
     SequencerStopped,
+    /// The entry is logged, but no quorum-cosigned checkpoint covers it
+    /// yet, so the log cannot prove it against one; retry shortly.
+    #[error(
+        "entry {index} is logged but not yet covered by a quorum-cosigned checkpoint \
+         (cosigned size {cosigned_size}); retry shortly"
+    )]
+    NotCosignedYet {
+        /// The entry's index.
+        index: u64,
+        /// The size of the newest quorum-cosigned checkpoint (0: none yet).
+        cosigned_size: u64,
+    },
+    /// No checkpoint has been cosigned by a quorum of witnesses yet (a new
+    /// log, or witnesses unreachable since it started).
+    #[error(
+        "no checkpoint has been cosigned by a quorum of witnesses yet; \
+         check that the configured witnesses are reachable and witness this log"
+    )]
+    NoCosignedCheckpoint,
+
+    // ---------------------------------------------------------------
+    // Witnesses (logged and counted; never answered to a client).
+    // ---------------------------------------------------------------
+    /// A witness could not be reached or did not answer in time.
+    #[error("witness {url}: {detail}")]
+    WitnessUnreachable {
+        /// The witness's base URL.
+        url: String,
+        /// The transport error.
+        detail: String,
+    },
+    /// A witness refused the checkpoint with an unexpected status.
+    #[error("witness {url} answered {status}: {body}")]
+    WitnessRefused {
+        /// The witness's base URL.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+        /// The start of its body.
+        body: String,
+    },
+    /// A witness's answer was malformed, or its cosignature did not verify
+    /// with the configured key against the checkpoint sent (wrong `vkey` in
+    /// the configuration, or a misbehaving witness).
+    #[error("witness {url}: {detail}")]
+    WitnessBadAnswer {
+        /// The witness's base URL.
+        url: String,
+        /// What was wrong.
+        detail: String,
+    },
 
     // ---------------------------------------------------------------
     // Storage (5xx; a failed commit makes the sequencer reload, STYLE §10).
@@ -129,7 +180,10 @@ impl Error {
             Self::Admission(e) => admission_status(e),
             Self::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BadBody | Self::BadTilePath(_) | Self::BadQuery(_) => StatusCode::BAD_REQUEST,
-            Self::NotFound | Self::ReleaseNotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::ReleaseNotFound | Self::NotCosignedYet { .. } => {
+                StatusCode::NOT_FOUND
+            }
+            Self::NoCosignedCheckpoint => StatusCode::SERVICE_UNAVAILABLE,
             Self::NotInstallable(_) => StatusCode::CONFLICT,
             Self::QueueFull | Self::RoundFailed | Self::SequencerStopped => {
                 StatusCode::SERVICE_UNAVAILABLE
@@ -140,6 +194,9 @@ impl Error {
             | Self::InjectedFault(_)
             | Self::Internal(_)
             | Self::Clock
+            | Self::WitnessUnreachable { .. }
+            | Self::WitnessRefused { .. }
+            | Self::WitnessBadAnswer { .. }
             | Self::Config(_)
             | Self::KeyFile { .. }
             | Self::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -159,6 +216,8 @@ impl Error {
             Self::QueueFull => "QueueFull".into(),
             Self::RoundFailed => "RoundFailed".into(),
             Self::SequencerStopped => "ShuttingDown".into(),
+            Self::NotCosignedYet { .. } => "NotCosignedYet".into(),
+            Self::NoCosignedCheckpoint => "NoCosignedCheckpoint".into(),
             _ => "Internal".into(),
         }
     }
@@ -215,7 +274,7 @@ impl IntoResponse for Error {
         let message = if status.is_server_error()
             && !matches!(
                 self.rule().as_str(),
-                "QueueFull" | "RoundFailed" | "ShuttingDown"
+                "QueueFull" | "RoundFailed" | "ShuttingDown" | "NoCosignedCheckpoint"
             ) {
             // Internal detail goes to the log, never to the caller.
             tracing::error!(error = %self, "request failed");
@@ -226,6 +285,14 @@ impl IntoResponse for Error {
         let mut body = serde_json::json!({ "error": self.rule(), "message": message });
         if let Self::NotInstallable(why) = &self {
             body["reason"] = why.reason().into();
+        }
+        if let Self::NotCosignedYet {
+            index,
+            cosigned_size,
+        } = &self
+        {
+            body["index"] = (*index).into();
+            body["cosigned_size"] = (*cosigned_size).into();
         }
         let mut response = (status, axum::Json(body)).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {

@@ -6,13 +6,13 @@
 //! signed checkpoints, tiles, proofs and search over HTTP.
 //!
 //! ## In scope
-//! Storage ([`storage`]), sequencing ([`sequencer`]), configuration
+//! Storage ([`storage`]), sequencing ([`sequencer`]), witness fan-out and
+//! quorum-cosigned checkpoints ([`witnessing`]), configuration
 //! ([`config`]), key files ([`keys`]) and the HTTP API ([`http`]).
 //!
 //! ## Out of scope
 //! Every format, proof and admission rule is defined in
 //! [`sightline_proofs`]; this crate only stores, sequences and serves.
-//! Witness fan-out is a later addition.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), sightline_log_server::error::Error> {
@@ -31,6 +31,7 @@ pub mod process;
 pub mod search;
 pub mod sequencer;
 pub mod storage;
+pub mod witnessing;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -40,12 +41,13 @@ pub use sightline_proofs as proofs;
 use sightline_proofs::state::AdmissionRules;
 use tokio::net::TcpListener;
 
-use crate::config::ValidConfig;
+use crate::config::{ValidConfig, WitnessingConfig};
 use crate::error::Error;
 use crate::metrics::Metrics;
 use crate::sequencer::{Published, SequencerConfig, SequencerHandle};
 use crate::storage::LogStore;
 use crate::storage::rocks::RocksStore;
+use crate::witnessing::Witnessing;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -54,10 +56,13 @@ pub struct AppState {
     pub store: Arc<dyn LogStore>,
     /// The sequencer, for writes.
     pub sequencer: SequencerHandle,
-    /// The latest head.
+    /// The head the log serves: the latest signed one without witnesses,
+    /// the newest quorum-cosigned one with them.
     pub published: Published,
     /// Counters.
     pub metrics: Arc<Metrics>,
+    /// Witness fan-out, the cosigned checkpoint and `wait=cosigned`.
+    pub witnessing: Arc<Witnessing>,
 }
 
 /// The log's HTTP application.
@@ -110,12 +115,20 @@ pub async fn run(config: ValidConfig) -> Result<(), Error> {
         rules,
         limits: config.limits,
     };
-    serve(listener, Arc::new(store), sequencer, shutdown_signal()).await
+    serve_witnessed(
+        listener,
+        Arc::new(store),
+        sequencer,
+        &config.witnessing,
+        shutdown_signal(),
+    )
+    .await
 }
 
 /// Serves the log on `listener` over `store` until `shutdown` resolves,
 /// then stops accepting, lets in-flight requests finish, drains the queue
-/// and waits for the sequencer's last round.
+/// and waits for the sequencer's last round. No witnesses: see
+/// [`serve_witnessed`].
 ///
 /// # Errors
 /// Storage errors at start-up, network errors while serving.
@@ -125,16 +138,52 @@ pub async fn serve(
     config: SequencerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
+    serve_witnessed(
+        listener,
+        store,
+        config,
+        &WitnessingConfig::default(),
+        shutdown,
+    )
+    .await
+}
+
+/// As [`serve`], with witnesses: with a quorum configured, the log sends
+/// every signed checkpoint to the witnesses and serves only the newest
+/// quorum-cosigned one ([`witnessing`]).
+///
+/// # Errors
+/// Storage errors at start-up, network errors while serving.
+pub async fn serve_witnessed(
+    listener: TcpListener,
+    store: Arc<dyn LogStore>,
+    config: SequencerConfig,
+    witnesses: &WitnessingConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
     let metrics = Arc::new(Metrics::default());
+    let origin = config.origin.clone();
+    let log_key = config.log_key.verifier();
     let started = sequencer::start(Arc::clone(&store), config, Arc::clone(&metrics)).await?;
+    let witnessing = Arc::new(
+        Witnessing::start(
+            Arc::clone(&store),
+            started.published.clone(),
+            origin,
+            log_key,
+            witnesses,
+        )
+        .await?,
+    );
     let state = AppState {
         store,
         sequencer: started.handle,
-        published: started.published,
+        published: witnessing.served(),
         metrics,
+        witnessing: Arc::clone(&witnessing),
     };
     let address = listener.local_addr()?;
-    tracing::info!(%address, size = state.published.get().size, "serving");
+    tracing::info!(%address, size = started.published.get().size, "serving");
     println!("listening on http://{address}");
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
@@ -144,6 +193,7 @@ pub async fn serve(
     if let Err(e) = started.task.await {
         tracing::error!(error = %e, "the sequencer task failed");
     }
+    witnessing.stop();
     tracing::info!("stopped");
     Ok(())
 }

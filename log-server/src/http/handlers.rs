@@ -14,22 +14,30 @@ use super::BODY_LIMIT;
 use crate::AppState;
 use crate::error::Error;
 use crate::process;
+use crate::witnessing::Wait;
 
 const TEXT: &str = "text/plain; charset=utf-8";
 const BINARY: &str = "application/octet-stream";
 /// Tiles and entry bundles never change once served (c2sp tlog-tiles).
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// `GET /checkpoint`.
-pub async fn checkpoint(State(state): State<AppState>) -> Response {
-    (
+/// `GET /checkpoint`: the served checkpoint (with witnesses, the newest
+/// quorum-cosigned one).
+///
+/// # Errors
+/// [`Error::NoCosignedCheckpoint`] while no checkpoint met the quorum.
+pub async fn checkpoint(State(state): State<AppState>) -> Result<Response, Error> {
+    if state.published.get().size == 0 {
+        return Err(Error::NoCosignedCheckpoint);
+    }
+    Ok((
         [
             (header::CONTENT_TYPE, TEXT),
             (header::CACHE_CONTROL, "no-cache"),
         ],
         process::process_checkpoint(&state),
     )
-        .into_response()
+        .into_response())
 }
 
 /// `GET /tile/<L>/<N>[.p/<W>]` and `GET /tile/entries/<N>[.p/<W>]`.
@@ -51,14 +59,36 @@ pub async fn tile(
         .into_response())
 }
 
-/// `POST /v1/entries`.
+/// Whether a `POST /v1/entries` query asks to wait for a cosigned
+/// checkpoint: no query, or exactly `wait=cosigned`.
+fn wants_cosigned(query: &BTreeMap<String, String>) -> Result<bool, Error> {
+    match (query.get("wait").map(String::as_str), query.len()) {
+        (None, 0) => Ok(false),
+        (Some("cosigned"), 1) => Ok(true),
+        _ => Err(Error::BadQuery("the only query allowed is wait=cosigned")),
+    }
+}
+
+/// `POST /v1/entries[?wait=cosigned]`: 200 with `index` and `leaf_hash`
+/// once the entry is durably logged; with `wait=cosigned`, 200 (adding
+/// `cosigned_size`) once a quorum-cosigned checkpoint covers it, or 202
+/// with `error: "NotCosignedYet"` if the bounded wait ends first.
 ///
 /// # Errors
-/// [`Error::BodyTooLarge`], [`Error::BadBody`], or as [`process::process_add_entry`].
+/// [`Error::BodyTooLarge`], [`Error::BadBody`], [`Error::BadQuery`] (also
+/// for `wait=cosigned` on a log without witnesses), or as
+/// [`process::process_add_entry`].
 pub async fn add_entry(
     State(state): State<AppState>,
+    q: Result<Query<BTreeMap<String, String>>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Error> {
+    let wait = wants_cosigned(&query(q)?)?;
+    if wait && !state.witnessing.enabled() {
+        return Err(Error::BadQuery(
+            "this log has no witnesses; submit without wait=cosigned",
+        ));
+    }
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Error::BodyTooLarge { limit: BODY_LIMIT }
@@ -67,11 +97,29 @@ pub async fn add_entry(
         }
     })?;
     let sequenced = process::process_add_entry(&state, body.to_vec()).await?;
-    Ok(Json(json!({
+    let mut answer = json!({
         "index": sequenced.index,
         "leaf_hash": sequenced.leaf_hash.to_hex(),
-    }))
-    .into_response())
+    });
+    if !wait {
+        return Ok(Json(answer).into_response());
+    }
+    match state.witnessing.wait_cosigned(&sequenced).await {
+        Wait::Covered(size) => {
+            answer["cosigned_size"] = size.into();
+            Ok(Json(answer).into_response())
+        }
+        Wait::TimedOut(size) => {
+            let not_yet = Error::NotCosignedYet {
+                index: sequenced.index,
+                cosigned_size: size,
+            };
+            answer["cosigned_size"] = size.into();
+            answer["error"] = "NotCosignedYet".into();
+            answer["message"] = not_yet.to_string().into();
+            Ok((StatusCode::ACCEPTED, Json(answer)).into_response())
+        }
+    }
 }
 
 /// `GET /v1/proof/<index>`.
@@ -82,7 +130,15 @@ pub async fn proof(
     State(state): State<AppState>,
     Path(index): Path<String>,
 ) -> Result<Response, Error> {
-    let proof = process::process_proof(&state, &index).await?;
+    let proof = match process::process_proof(&state, &index).await {
+        Ok(proof) => proof,
+        Err(e) => {
+            return Err(match index.parse::<u64>() {
+                Ok(n) => state.witnessing.explain_missing(n, e),
+                Err(_) => e,
+            });
+        }
+    };
     Ok(([(header::CONTENT_TYPE, TEXT)], proof).into_response())
 }
 
@@ -132,10 +188,11 @@ pub async fn bundle(
 
 /// `GET /metrics`.
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    let text = state.metrics.render(
+    let mut text = state.metrics.render(
         state.sequencer.queue_depth(),
         state.sequencer.queue_capacity(),
     );
+    text.push_str(&state.witnessing.render_metrics());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 

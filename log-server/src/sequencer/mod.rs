@@ -24,14 +24,14 @@
 pub mod round;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sightline_proofs::record::{MAX_ENTRY_LEN, Record, SignedRecord, Timestamp};
 use sightline_proofs::state::{AdmissionRules, LogState, LoggedRelease};
 use sightline_proofs::tile::partial_tiles;
 use sightline_proofs::{Hash, Origin, SignerKey, TileBuilder, leaf_hash, open_checkpoint};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::error::Error;
@@ -81,32 +81,31 @@ struct Submission {
     reply: Reply,
 }
 
-/// The latest published head, read by handlers. A later witness step can
-/// replace it with a cosigned checkpoint of the same tree.
+/// The latest published head, read by handlers. Kept in a `watch` so that
+/// the witnessing tasks follow it (skipping straight to the newest) and
+/// `wait=cosigned` can wait on the cosigned one.
 #[derive(Clone, Debug)]
-pub struct Published(Arc<RwLock<Arc<Head>>>);
+pub struct Published(Arc<watch::Sender<Arc<Head>>>);
 
 impl Published {
-    fn new(head: Head) -> Self {
-        Self(Arc::new(RwLock::new(Arc::new(head))))
+    /// A published head starting at `head`.
+    pub fn new(head: Head) -> Self {
+        Self(Arc::new(watch::Sender::new(Arc::new(head))))
     }
 
     /// The latest head.
     pub fn get(&self) -> Arc<Head> {
-        let guard = self
-            .0
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        Arc::clone(&guard)
+        Arc::clone(&self.0.borrow())
     }
 
     /// Publishes a newer head.
     pub fn set(&self, head: Head) {
-        let mut guard = self
-            .0
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *guard = Arc::new(head);
+        self.0.send_replace(Arc::new(head));
+    }
+
+    /// A receiver that sees every later head (at least the newest).
+    pub fn subscribe(&self) -> watch::Receiver<Arc<Head>> {
+        self.0.subscribe()
     }
 }
 

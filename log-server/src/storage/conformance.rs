@@ -42,11 +42,41 @@ pub fn make_round(builder: &mut TileBuilder, count: u64, tag: &str) -> RoundComm
 pub async fn run_all(store: &dyn LogStore) {
     empty_store(store).await;
     commit_and_read_back(store).await;
+    cosigned_checkpoint(store).await;
+}
+
+/// The cosigned checkpoint is stored apart from the head: a later one
+/// replaces it whole, and rounds committed meanwhile leave it alone.
+pub async fn cosigned_checkpoint(store: &dyn LogStore) {
+    let first = Head {
+        size: 200,
+        checkpoint: b"cosigned 200".to_vec(),
+    };
+    store.store_cosigned(first.clone()).await.expect("store 1");
+    assert_eq!(store.cosigned().await.expect("read"), Some(first));
+    let mut builder = TileBuilder::new();
+    let _ = make_round(&mut builder, 400, "c");
+    let round = make_round(&mut builder, 1, "c");
+    store.commit_round(round).await.expect("commit");
+    let head = store.head().await.expect("head").expect("some head");
+    assert_eq!(head.size, 401);
+    assert_eq!(
+        store.cosigned().await.expect("read").map(|h| h.size),
+        Some(200),
+        "a round does not touch the cosigned checkpoint"
+    );
+    let second = Head {
+        size: 300,
+        checkpoint: b"cosigned 300, longer note".to_vec(),
+    };
+    store.store_cosigned(second.clone()).await.expect("store 2");
+    assert_eq!(store.cosigned().await.expect("read"), Some(second));
 }
 
 /// A fresh store has no head and no data.
 pub async fn empty_store(store: &dyn LogStore) {
     assert_eq!(store.head().await.expect("head"), None);
+    assert_eq!(store.cosigned().await.expect("cosigned"), None);
     assert_eq!(
         store.read_entries(vec![0]).await.expect("entries"),
         vec![None]
@@ -187,6 +217,23 @@ mod tests {
         let store = RocksStore::open(dir.path()).await.expect("reopen");
         let head = store.head().await.expect("head").expect("some head");
         assert_eq!(head.size, 3);
+        assert_eq!(store.cosigned().await.expect("cosigned"), None);
+        store
+            .store_cosigned(Head {
+                size: 3,
+                checkpoint: b"cosigned 3".to_vec(),
+            })
+            .await
+            .expect("store cosigned");
+        drop(store);
+        let store = RocksStore::open(dir.path()).await.expect("reopen");
+        assert_eq!(
+            store.cosigned().await.expect("cosigned"),
+            Some(Head {
+                size: 3,
+                checkpoint: b"cosigned 3".to_vec(),
+            })
+        );
         assert_eq!(
             store.read_entries(vec![2]).await.expect("entries")[0].as_deref(),
             Some(&b"entry 2 x"[..])

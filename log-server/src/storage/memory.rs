@@ -27,6 +27,7 @@ pub enum FaultMode {
 #[derive(Default)]
 struct Data {
     head: Option<Head>,
+    cosigned: Option<Head>,
     entries: BTreeMap<u64, Vec<u8>>,
     tiles: HashMap<TileKey, Vec<u8>>,
     leaves: HashMap<Hash, u64>,
@@ -159,6 +160,28 @@ impl LogStore for MemoryStore {
         self.read(FaultPoint::LookupLeaves, move |d| {
             Ok(hashes.iter().map(|h| d.leaves.get(h).copied()).collect())
         })
+    }
+
+    fn cosigned(&self) -> StoreFuture<'_, Option<Head>> {
+        self.read(FaultPoint::Cosigned, |d| Ok(d.cosigned.clone()))
+    }
+
+    fn store_cosigned(&self, head: Head) -> StoreFuture<'_, ()> {
+        let result = {
+            let mut data = self.lock();
+            match Self::take(&mut data, FaultPoint::StoreCosigned) {
+                Some(FaultMode::Fail) => Err(Error::InjectedFault(FaultPoint::StoreCosigned)),
+                Some(FaultMode::FailButPersist) => {
+                    data.cosigned = Some(head);
+                    Err(Error::InjectedFault(FaultPoint::StoreCosigned))
+                }
+                None => {
+                    data.cosigned = Some(head);
+                    Ok(())
+                }
+            }
+        };
+        Box::pin(async move { result })
     }
 
     fn search(&self, term: SearchTerm, limit: usize) -> StoreFuture<'_, Vec<u64>> {

@@ -12,6 +12,10 @@
 //!   index; an older width is a prefix of them.
 //! - Reads return what the last successful commit wrote, and never data of
 //!   a later tree than [`LogStore::head`] reports.
+//! - [`LogStore::store_cosigned`] is durable (synced) and replaces the
+//!   stored quorum-cosigned checkpoint as a whole; [`LogStore::cosigned`]
+//!   returns the last one stored. The caller only ever stores a checkpoint
+//!   of a committed size, never smaller than the one stored before.
 
 pub mod rocks;
 pub mod schema;
@@ -111,6 +115,13 @@ pub trait LogStore: Send + Sync + 'static {
 
     /// The indexes of entries matching `term`, ascending, at most `limit`.
     fn search(&self, term: SearchTerm, limit: usize) -> StoreFuture<'_, Vec<u64>>;
+
+    /// The newest quorum-cosigned checkpoint stored, or `None`.
+    fn cosigned(&self) -> StoreFuture<'_, Option<Head>>;
+
+    /// Stores a quorum-cosigned checkpoint (its note with the log's
+    /// signature and the cosignatures) in one synced write.
+    fn store_cosigned(&self, head: Head) -> StoreFuture<'_, ()>;
 }
 
 /// A step of the store at which the in-memory store can inject a fault
@@ -129,4 +140,8 @@ pub enum FaultPoint {
     LookupLeaves,
     /// [`LogStore::search`].
     Search,
+    /// [`LogStore::cosigned`].
+    Cosigned,
+    /// [`LogStore::store_cosigned`].
+    StoreCosigned,
 }

@@ -15,8 +15,8 @@ use sightline_proofs::Hash;
 
 use super::schema::{
     CF_ENTRIES, CF_LEAVES, CF_META, CF_SEARCH, CF_TILES, COLUMN_FAMILIES, FORMAT_VERSION,
-    META_CHECKPOINT, META_FORMAT, META_SIZE, decode_u32, decode_u64, encode_u64, entry_key,
-    leaf_key, search_index, search_key, search_prefix, tile_key,
+    META_CHECKPOINT, META_COSIGNED, META_COSIGNED_SIZE, META_FORMAT, META_SIZE, decode_u32,
+    decode_u64, encode_u64, entry_key, leaf_key, search_index, search_key, search_prefix, tile_key,
 };
 use super::{Head, LogStore, RoundCommit, SearchTerm, StoreFuture, TileKey};
 use crate::error::Error;
@@ -197,6 +197,39 @@ impl LogStore for RocksStore {
                         .ok_or(Error::StorageCorrupt("bad leaf index")),
                 })
                 .collect()
+        })
+    }
+
+    fn cosigned(&self) -> StoreFuture<'_, Option<Head>> {
+        self.blocking(|db| {
+            let meta = cf(db, CF_META)?;
+            let size = db
+                .get_cf(meta, META_COSIGNED_SIZE)
+                .map_err(|e| storage(&e))?;
+            let checkpoint = db.get_cf(meta, META_COSIGNED).map_err(|e| storage(&e))?;
+            match (size, checkpoint) {
+                (None, None) => Ok(None),
+                (Some(size), Some(checkpoint)) => Ok(Some(Head {
+                    size: decode_u64(&size).ok_or(Error::StorageCorrupt("bad cosigned size"))?,
+                    checkpoint,
+                })),
+                _ => Err(Error::StorageCorrupt(
+                    "cosigned size without cosigned checkpoint",
+                )),
+            }
+        })
+    }
+
+    fn store_cosigned(&self, head: Head) -> StoreFuture<'_, ()> {
+        self.blocking(move |db| {
+            let meta = cf(db, CF_META)?;
+            let mut batch = WriteBatch::default();
+            batch.put_cf(meta, META_COSIGNED_SIZE, encode_u64(head.size));
+            batch.put_cf(meta, META_COSIGNED, &head.checkpoint);
+            let mut write = WriteOptions::default();
+            // Served only after this returns: a restart must serve it too.
+            write.set_sync(true);
+            db.write_opt(batch, &write).map_err(|e| storage(&e))
         })
     }
 

@@ -7,7 +7,9 @@ use sightline_proofs::Hash;
 use super::{SearchTerm, TileKey};
 
 /// The storage format this binary reads and writes. Bump it on any change
-/// to the layout below; a mismatch at open is refused.
+/// to the layout below that an older binary would misread; a mismatch at
+/// open is refused. [`META_COSIGNED_SIZE`] and [`META_COSIGNED`] were added
+/// without a bump: they are new keys that older binaries never read.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// `meta`: the format version, the tree size and the signed checkpoint.
@@ -31,6 +33,12 @@ pub const META_FORMAT: &[u8] = b"format_version";
 pub const META_SIZE: &[u8] = b"tree_size";
 /// `meta` key of the signed checkpoint note.
 pub const META_CHECKPOINT: &[u8] = b"checkpoint";
+/// `meta` key of the newest quorum-cosigned checkpoint's size (u64 BE);
+/// written in the same batch as [`META_COSIGNED`].
+pub const META_COSIGNED_SIZE: &[u8] = b"cosigned_size";
+/// `meta` key of the newest quorum-cosigned checkpoint note (the log's
+/// signature and the witnesses' cosignatures).
+pub const META_COSIGNED: &[u8] = b"cosigned_checkpoint";
 
 /// Encodes an entry index.
 pub fn entry_key(index: u64) -> [u8; 8] {
