@@ -49,7 +49,13 @@ pub mod trusted_state;
 mod verify;
 
 #[cfg(feature = "std")]
+pub mod audit;
+#[cfg(feature = "std")]
 pub mod cli;
+#[cfg(feature = "std")]
+pub mod monitor;
+#[cfg(feature = "std")]
+pub mod tlog;
 
 pub use accepted::{Accepted, Attribution};
 pub use artifact::{ArtifactHasher, MeasuredArtifact};

@@ -9,7 +9,10 @@
 
 pub mod binaries;
 pub mod cluster;
+pub mod fake_log;
 pub mod http;
 pub mod process;
+pub mod publish;
+pub mod static_server;
 
 pub use sightline_proofs as proofs;

@@ -1,16 +1,18 @@
 //! The `sightline` command (DESIGN §8), one module per subcommand.
 //!
-//! `verify`, `keygen`, `record` and `bundle` exist so far; `submit`,
-//! `audit` and `monitor` are added as sibling modules, each with its own
-//! argument struct and `run` function, and one line in [`Command`].
+//! Each subcommand is a sibling module with its own argument struct and
+//! `run` function, and one line in [`Command`].
 //!
 //! Exit status: [`EXIT_ACCEPTED`] (0) only when a command succeeded,
 //! [`EXIT_REFUSED`] (1) when verification refused, [`EXIT_ERROR`] (2) when
 //! an input could not be read or the command line is wrong.
 
+pub mod audit;
 pub mod bundle;
 pub mod keygen;
+pub mod monitor;
 pub mod record;
+pub mod submit;
 pub mod verify;
 
 use std::process::ExitCode;
@@ -45,6 +47,15 @@ pub enum Command {
     Record(record::RecordArgs),
     /// Fetch the release bundle for an artifact and a device target from a log.
     Bundle(bundle::BundleArgs),
+    /// Send a signed record to a log and print the index it was given.
+    Submit(submit::SubmitArgs),
+    /// Attribute a release (who signed, approved, rolled out, paused, when,
+    /// under which keys), or list what a key or owner signed, verified
+    /// against a cosigned checkpoint.
+    Audit(audit::AuditArgs),
+    /// Follow a log, replay every entry against the rules and print one
+    /// JSON line per violation.
+    Monitor(monitor::MonitorArgs),
 }
 
 /// Parses the command line, sets up logging to stderr and runs the command.
@@ -59,6 +70,7 @@ pub fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     let code = match &cli.command {
@@ -66,6 +78,9 @@ pub fn main() -> ExitCode {
         Command::Keygen(args) => keygen::run(args),
         Command::Record(args) => record::run(args),
         Command::Bundle(args) => bundle::run(args),
+        Command::Submit(args) => submit::run(args),
+        Command::Audit(args) => audit::run(args),
+        Command::Monitor(args) => monitor::run(args),
     };
     ExitCode::from(code)
 }
