@@ -50,6 +50,8 @@ mod verify;
 
 #[cfg(feature = "std")]
 pub mod cli;
+#[cfg(feature = "std")]
+pub mod demo;
 
 pub use accepted::{Accepted, Attribution};
 pub use artifact::{ArtifactHasher, MeasuredArtifact};

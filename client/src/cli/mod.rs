@@ -9,6 +9,7 @@
 //! an input could not be read or the command line is wrong.
 
 pub mod bundle;
+pub mod demo;
 pub mod keygen;
 pub mod record;
 pub mod verify;
@@ -45,6 +46,9 @@ pub enum Command {
     Record(record::RecordArgs),
     /// Fetch the release bundle for an artifact and a device target from a log.
     Bundle(bundle::BundleArgs),
+    /// Tell the whole story on loopback: a log, three witnesses, every role,
+    /// a release accepted, then refused after a pause and a revocation.
+    Demo(demo::DemoArgs),
 }
 
 /// Parses the command line, sets up logging to stderr and runs the command.
@@ -66,6 +70,7 @@ pub fn main() -> ExitCode {
         Command::Keygen(args) => keygen::run(args),
         Command::Record(args) => record::run(args),
         Command::Bundle(args) => bundle::run(args),
+        Command::Demo(args) => demo::run(args),
     };
     ExitCode::from(code)
 }
