@@ -51,7 +51,10 @@ fn the_demo_tells_the_whole_story_and_cleans_up() {
 
     // No server outlived the demo: nothing answers on the addresses it
     // printed.
-    for line in stdout.lines().filter(|l| l.contains("listening on http://")) {
+    for line in stdout
+        .lines()
+        .filter(|l| l.contains("listening on http://"))
+    {
         let addr = line.rsplit("http://").next().expect("an address");
         assert!(
             std::net::TcpStream::connect(addr.trim()).is_err(),
