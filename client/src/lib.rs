@@ -53,6 +53,8 @@ pub mod audit;
 #[cfg(feature = "std")]
 pub mod cli;
 #[cfg(feature = "std")]
+pub mod demo;
+#[cfg(feature = "std")]
 pub mod monitor;
 #[cfg(feature = "std")]
 pub mod tlog;

@@ -32,7 +32,16 @@ pub struct BundleArgs {
     /// Where to write the bundle (replaced through a temporary file).
     #[arg(short = 'o', long = "out", value_name = "FILE")]
     pub out: PathBuf,
+    /// Fetch the bundle even when the log says the release is not
+    /// installable for the target (paused, revoked), to test that devices
+    /// refuse it on their own; the log's reason is printed as a warning.
+    #[arg(long)]
+    pub include_refused: bool,
 }
+
+/// The header carrying the log's reason when it serves a bundle it
+/// considers not installable (`include_refused=true`).
+pub const REFUSAL_HEADER: &str = "sightline-not-installable";
 
 /// Why no bundle was fetched.
 #[derive(Debug, PartialEq, Eq)]
@@ -70,13 +79,24 @@ impl std::fmt::Display for FetchFailure {
 ///
 /// Spec: DESIGN §7, §8.
 pub fn run(args: &BundleArgs) -> u8 {
-    let outcome = fetch(&args.log, &args.artifact, &args.target).and_then(|bundle| {
+    let outcome = request(
+        &args.log,
+        &args.artifact,
+        &args.target,
+        args.include_refused,
+    )
+    .and_then(|(bundle, refusal)| {
         replace_file(&args.out, &bundle.encode())
             .map_err(|e| FetchFailure::Error(format!("-o {}: {e}", args.out.display())))?;
-        Ok(bundle)
+        Ok((bundle, refusal))
     });
     match outcome {
-        Ok(bundle) => {
+        Ok((bundle, refusal)) => {
+            if let Some(refusal) = refusal {
+                eprintln!(
+                    "sightline bundle: warning: the log says the release is not installable for this target: {refusal}"
+                );
+            }
             println!(
                 "wrote {} ({} entries)",
                 args.out.display(),
@@ -101,6 +121,17 @@ pub fn run(args: &BundleArgs) -> u8 {
 /// # Errors
 /// [`FetchFailure`], one per kind of answer.
 pub fn fetch(log: &str, artifact: &str, target: &str) -> Result<Bundle, FetchFailure> {
+    request(log, artifact, target, false).map(|(bundle, _)| bundle)
+}
+
+/// As [`fetch`]; with `include_refused`, the log also serves a bundle it
+/// considers not installable, and its reason comes back with it.
+fn request(
+    log: &str,
+    artifact: &str,
+    target: &str,
+    include_refused: bool,
+) -> Result<(Bundle, Option<String>), FetchFailure> {
     let digest = ArtifactDigest::parse(artifact).map_err(|_| {
         FetchFailure::Error(format!(
             "--artifact {artifact}: not sha256:<64 lowercase hex>"
@@ -117,7 +148,10 @@ pub fn fetch(log: &str, artifact: &str, target: &str) -> Result<Bundle, FetchFai
         )));
     }
     // Digest and target are already URL-safe: [a-z0-9:] and [A-Za-z0-9._/-].
-    let url = format!("{base}/v1/bundle?artifact={digest}&target={target}");
+    let mut url = format!("{base}/v1/bundle?artifact={digest}&target={target}");
+    if include_refused {
+        url.push_str("&include_refused=true");
+    }
     let client = reqwest::blocking::Client::builder()
         .timeout(HTTP_TIMEOUT)
         .build()
@@ -129,12 +163,18 @@ pub fn fetch(log: &str, artifact: &str, target: &str) -> Result<Bundle, FetchFai
         ))
     })?;
     let status = response.status().as_u16();
+    let refusal = response
+        .headers()
+        .get(REFUSAL_HEADER)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     let body = read_limited(response)
         .map_err(|e| FetchFailure::Error(format!("reading the answer from {base}: {e}")))?;
     match status {
-        200 => Bundle::parse(&body).map_err(|e| {
-            FetchFailure::Error(format!("the log at {base} sent a malformed bundle: {e}"))
-        }),
+        200 => Bundle::parse(&body)
+            .map(|bundle| (bundle, refusal))
+            .map_err(|e| {
+                FetchFailure::Error(format!("the log at {base} sent a malformed bundle: {e}"))
+            }),
         404 => Err(FetchFailure::NoRelease),
         409 => {
             let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();

@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod bundle;
+pub mod demo;
 pub mod keygen;
 pub mod monitor;
 pub mod record;
@@ -56,6 +57,9 @@ pub enum Command {
     /// Follow a log, replay every entry against the rules and print one
     /// JSON line per violation.
     Monitor(monitor::MonitorArgs),
+    /// Tell the whole story on loopback: a log, three witnesses, every role,
+    /// a release accepted, then refused after a pause and a revocation.
+    Demo(demo::DemoArgs),
 }
 
 /// Parses the command line, sets up logging to stderr and runs the command.
@@ -81,6 +85,7 @@ pub fn main() -> ExitCode {
         Command::Submit(args) => submit::run(args),
         Command::Audit(args) => audit::run(args),
         Command::Monitor(args) => monitor::run(args),
+        Command::Demo(args) => demo::run(args),
     };
     ExitCode::from(code)
 }
