@@ -102,6 +102,27 @@ pub fn select(
     about_artifact: &[LoggedEntry],
     state: &StateRecord,
 ) -> Result<Selection, Error> {
+    let (selection, refusal) = select_including_refused(artifact, target, about_artifact, state)?;
+    match refusal {
+        Some(why) => Err(Error::NotInstallable(why)),
+        None => Ok(selection),
+    }
+}
+
+/// As [`select`], but a paused target or a revoked key does not stop the
+/// selection: it comes back with the reason, so that the bundle can still
+/// be served to whoever asks for it explicitly (to check that devices
+/// refuse it on their own; everything in it is public in the log anyway).
+///
+/// # Errors
+/// [`Error::ReleaseNotFound`]; [`Error::NotInstallable`] only when no
+/// rollout can be chosen (then there is nothing to build a bundle from).
+pub fn select_including_refused(
+    artifact: &Hash,
+    target: &DeviceTarget,
+    about_artifact: &[LoggedEntry],
+    state: &StateRecord,
+) -> Result<(Selection, Option<NotInstallable>), Error> {
     let (release_entry, release_ref) = about_artifact
         .iter()
         .find_map(|e| match e.record.record() {
@@ -130,31 +151,30 @@ pub fn select(
         }
     }
     chosen.push(pick_rollout(&covering, state, &signer_owners)?);
-    if let Some((pattern, _)) = state
-        .paused()
-        .iter()
-        .find(|(p, _)| p.covers_target(target.as_str()))
-    {
-        return Err(Error::NotInstallable(NotInstallable::TargetPaused(
-            pattern.to_string(),
-        )));
-    }
     let mut keys = BTreeSet::new();
     for e in about_artifact.iter().filter(|e| chosen.contains(&e.index)) {
         keys.extend(signed_by(state, &e.record).map(|k| k.vkey().clone()));
     }
-    if let Some(revoked) = keys
+    // A pause is reported before a revocation, as before this function
+    // also returned selections.
+    let paused = state
+        .paused()
         .iter()
-        .find(|k| state.revoked().iter().any(|(r, _)| r == *k))
-    {
-        return Err(Error::NotInstallable(NotInstallable::KeyRevoked(
-            revoked.to_string(),
-        )));
-    }
-    Ok(Selection {
-        indexes: chosen.into_iter().collect(),
-        keys,
-    })
+        .find(|(p, _)| p.covers_target(target.as_str()))
+        .map(|(pattern, _)| NotInstallable::TargetPaused(pattern.to_string()));
+    let revoked = || {
+        keys.iter()
+            .find(|k| state.revoked().iter().any(|(r, _)| r == *k))
+            .map(|k| NotInstallable::KeyRevoked(k.to_string()))
+    };
+    let refusal = paused.or_else(revoked);
+    Ok((
+        Selection {
+            indexes: chosen.into_iter().collect(),
+            keys,
+        },
+        refusal,
+    ))
 }
 
 /// The keys in `state` that signed `record`: every key ever enrolled is

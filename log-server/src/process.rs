@@ -15,7 +15,7 @@ use sightline_proofs::{
 };
 
 use crate::AppState;
-use crate::bundle::{self, LoggedEntry};
+use crate::bundle::{self, LoggedEntry, NotInstallable};
 use crate::error::Error;
 use crate::search::{SearchPage, SearchQuery, parse_decimal};
 use crate::sequencer::Sequenced;
@@ -223,9 +223,12 @@ fn bundle_head(state: &AppState) -> Head {
 
 /// `GET /v1/bundle?artifact=sha256:<hex>&target=<device target>`: the
 /// release bundle (DESIGN §7) of the release with that artifact for that
-/// target: the release, its approvals, the first rollout covering the
-/// target, the enrolment of every key that signed one of them and the
-/// state entry at n-1, each with its inclusion path, against one head.
+/// target: the release, its approvals, the rollout chosen by
+/// [`bundle::select`], the enrolment of every key that signed one of them
+/// and the state entry at n-1, each with its inclusion path, against one
+/// head. With `include_refused=true`, a release that is not installable
+/// because of a pause or a revocation is bundled anyway and the reason is
+/// returned with it.
 ///
 /// # Errors
 /// [`Error::BadQuery`] unless exactly a well-formed artifact and target are
@@ -235,11 +238,21 @@ fn bundle_head(state: &AppState) -> Head {
 pub async fn process_bundle(
     state: &AppState,
     query: &BTreeMap<String, String>,
-) -> Result<Vec<u8>, Error> {
-    let (Some(artifact), Some(target), 2) =
-        (query.get("artifact"), query.get("target"), query.len())
-    else {
-        return Err(Error::BadQuery("give exactly artifact and target"));
+) -> Result<(Vec<u8>, Option<NotInstallable>), Error> {
+    let include_refused = match query.get("include_refused").map(String::as_str) {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(Error::BadQuery("include_refused must be true or false")),
+    };
+    let expected = 2 + usize::from(query.contains_key("include_refused"));
+    let (Some(artifact), Some(target), true) = (
+        query.get("artifact"),
+        query.get("target"),
+        query.len() == expected,
+    ) else {
+        return Err(Error::BadQuery(
+            "give artifact and target, and optionally include_refused",
+        ));
     };
     let artifact = *ArtifactDigest::parse(artifact)
         .map_err(|_| Error::BadQuery("artifact must be sha256:<64 lowercase hex>"))?
@@ -268,7 +281,11 @@ pub async fn process_bundle(
     let Record::State(state_record) = state_entry.record.record() else {
         return Err(Error::StorageCorrupt("the last entry is not a state entry"));
     };
-    let selection = bundle::select(&artifact, &target, &logged, state_record)?;
+    let (selection, refusal) =
+        bundle::select_including_refused(&artifact, &target, &logged, state_record)?;
+    if let Some(why) = refusal.as_ref().filter(|_| !include_refused) {
+        return Err(Error::NotInstallable(why.clone()));
+    }
 
     // An enrolment is the first entry the key's index holds: nothing can
     // be signed by, retire or revoke a key before it is enrolled.
@@ -314,7 +331,7 @@ pub async fn process_bundle(
         bundle_entries.push(BundleEntry::new(index, bytes, path).map_err(Error::Internal)?);
     }
     let bundle = Bundle::new(bundle_entries, head.checkpoint).map_err(Error::Internal)?;
-    Ok(bundle.encode())
+    Ok((bundle.encode(), refusal))
 }
 
 /// Reads and parses the entries at `indexes`, in order, in one batch.

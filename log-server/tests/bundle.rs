@@ -184,6 +184,45 @@ fn a_fetched_bundle_verifies_and_refusals_are_404_and_409() {
     assert_eq!(raw.status, 409, "{}", raw.text());
     assert_eq!(raw.json()["reason"], "TargetPaused");
     assert_eq!(raw.json()["error"], "NotInstallable");
+
+    // Asked for explicitly, the bundle is served with the log's reason, and
+    // the device refuses it on its own, naming the pause.
+    let served = refused_bundle(&server, &digest);
+    assert!(
+        served.0.starts_with("TargetPaused: "),
+        "header: {:?}",
+        served.0
+    );
+    let refusal = verify_release(
+        &measured,
+        &cosigned(&served.1, now()),
+        &policy(&f, &log, true),
+        now(),
+        &TrustedState::new(),
+    )
+    .expect_err("paused");
+    assert!(
+        matches!(&refusal, VerifyError::TargetPaused { pattern, .. } if pattern == "acme/thermostat/*"),
+        "{refusal:?}"
+    );
+    let bad = server.get(&format!(
+        "/v1/bundle?artifact={digest}&target={TARGET}&include_refused=yes"
+    ));
+    assert_eq!(bad.status, 400, "{}", bad.text());
+}
+
+/// `GET /v1/bundle … &include_refused=true`: the log's reason header and
+/// the bundle it served anyway.
+fn refused_bundle(server: &Server, digest: &str) -> (String, Bundle) {
+    let raw = server.get(&format!(
+        "/v1/bundle?artifact={digest}&target={TARGET}&include_refused=true"
+    ));
+    assert_eq!(raw.status, 200, "{}", raw.text());
+    let reason = raw
+        .header("sightline-not-installable")
+        .expect("the reason header")
+        .to_owned();
+    (reason, Bundle::parse(&raw.body).expect("a bundle"))
 }
 
 #[test]
@@ -194,7 +233,7 @@ fn a_revoked_signer_makes_the_release_not_installable() {
     for entry in f.enrolments() {
         server.submit(&entry);
     }
-    let (_, digest) = artifact(4);
+    let (bytes, digest) = artifact(4);
     let (index, hash) = server.submit(&release(&f, &digest, "1.0.0"));
     server.submit(&f.approval(index, &hash));
     server.submit(&f.rollout(index, &hash));
@@ -208,6 +247,22 @@ fn a_revoked_signer_makes_the_release_not_installable() {
     server.submit(&sign_text(&revoke, &f.root_refs()));
     let refused = fetch(&url(&server), &digest, TARGET).expect_err("revoked");
     assert_eq!(not_installable(refused), "KeyRevoked");
+
+    // Served anyway on request; the device refuses it: the signer is revoked.
+    let (reason, served) = refused_bundle(&server, &digest);
+    assert!(reason.starts_with("KeyRevoked: "), "header: {reason:?}");
+    let refusal = verify_release(
+        &measure_reader(&bytes[..]).expect("measure"),
+        &cosigned(&served, now()),
+        &policy(&f, &log_vkey(&server), true),
+        now(),
+        &TrustedState::new(),
+    )
+    .expect_err("revoked");
+    assert!(
+        matches!(refusal, VerifyError::KeyRevoked { index: i, .. } if i == index),
+        "{refusal:?}"
+    );
 }
 
 /// A key management record (`revoke` or `retire`) signed by both roots.

@@ -174,7 +174,11 @@ pub async fn search(
     Ok(Json(json!({ "indexes": page.indexes, "next": page.next })).into_response())
 }
 
-/// `GET /v1/bundle?artifact=&target=`.
+/// The header naming why a bundle served with `include_refused=true` is
+/// not installable.
+pub const REFUSAL_HEADER: &str = "sightline-not-installable";
+
+/// `GET /v1/bundle?artifact=&target=[&include_refused=true]`.
 ///
 /// # Errors
 /// [`Error::BadQuery`], or as [`process::process_bundle`].
@@ -182,8 +186,15 @@ pub async fn bundle(
     State(state): State<AppState>,
     q: Result<Query<BTreeMap<String, String>>, QueryRejection>,
 ) -> Result<Response, Error> {
-    let bundle = process::process_bundle(&state, &query(q)?).await?;
-    Ok(([(header::CONTENT_TYPE, TEXT)], bundle).into_response())
+    let (bundle, refusal) = process::process_bundle(&state, &query(q)?).await?;
+    let mut response = ([(header::CONTENT_TYPE, TEXT)], bundle).into_response();
+    if let Some(why) = refusal {
+        // Reasons name patterns and verifier keys: printable ASCII.
+        if let Ok(value) = header::HeaderValue::from_str(&format!("{}: {why}", why.reason())) {
+            response.headers_mut().insert(REFUSAL_HEADER, value);
+        }
+    }
+    Ok(response)
 }
 
 /// `GET /metrics`.
