@@ -187,15 +187,11 @@ fn a_fetched_bundle_verifies_and_refusals_are_404_and_409() {
 
     // Asked for explicitly, the bundle is served with the log's reason, and
     // the device refuses it on its own, naming the pause.
-    let served = refused_bundle(&server, &digest);
-    assert!(
-        served.0.starts_with("TargetPaused: "),
-        "header: {:?}",
-        served.0
-    );
+    let (reason, paused_bundle) = refused_bundle(&server, &digest);
+    assert!(reason.starts_with("TargetPaused: "), "header: {reason:?}");
     let refusal = verify_release(
         &measured,
-        &cosigned(&served.1, now()),
+        &cosigned(&paused_bundle, now()),
         &policy(&f, &log, true),
         now(),
         &TrustedState::new(),
@@ -249,11 +245,11 @@ fn a_revoked_signer_makes_the_release_not_installable() {
     assert_eq!(not_installable(refused), "KeyRevoked");
 
     // Served anyway on request; the device refuses it: the signer is revoked.
-    let (reason, served) = refused_bundle(&server, &digest);
+    let (reason, revoked_bundle) = refused_bundle(&server, &digest);
     assert!(reason.starts_with("KeyRevoked: "), "header: {reason:?}");
     let refusal = verify_release(
         &measure_reader(&bytes[..]).expect("measure"),
-        &cosigned(&served, now()),
+        &cosigned(&revoked_bundle, now()),
         &policy(&f, &log_vkey(&server), true),
         now(),
         &TrustedState::new(),

@@ -129,6 +129,14 @@ fn story(stage: &mut Stage) -> Result<(), Failure> {
 
 fn keys(stage: &Stage) -> Result<Cast, Failure> {
     act("1. Keys: every role holds its own");
+    stage.mkdir(&[
+        "keys",
+        "records",
+        "log-data",
+        "witness-1",
+        "witness-2",
+        "witness-3",
+    ])?;
     let keygen = |name: &str, kind: &str, out: &str| -> Result<Person, Failure> {
         let vkey = stage.sightline(&["keygen", "--name", name, "--type", kind, "--out", out])?;
         Ok(Person {

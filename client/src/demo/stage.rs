@@ -84,6 +84,20 @@ impl Stage {
         std::fs::write(&path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 
+    /// Creates directories in the working directory, echoed as `mkdir -p`.
+    ///
+    /// # Errors
+    /// If one cannot be created.
+    pub(super) fn mkdir(&self, names: &[&str]) -> Result<(), Failure> {
+        println!("  $ mkdir -p {}", names.join(" "));
+        for name in names {
+            let path = self.dir.join(name);
+            std::fs::create_dir_all(&path)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        }
+        Ok(())
+    }
+
     /// Reads a file of the working directory.
     ///
     /// # Errors
