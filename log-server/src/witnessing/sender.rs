@@ -231,137 +231,33 @@ impl Sender {
 
 #[cfg(test)]
 mod tests {
-    use std::net::SocketAddr;
-
-    use axum::body::Bytes;
-    use axum::extract::State;
-    use axum::http::{StatusCode, header};
-    use axum::response::IntoResponse;
     use sightline_proofs::consistency::{ConsistencyProof, verify_consistency};
-    use sightline_proofs::witness_api::TREE_SIZE_CONTENT_TYPE;
-    use sightline_proofs::{
-        KeyName, KeyType, Origin, RootHash, SignerKey, TileBuilder, cosign, open_checkpoint,
-    };
+    use sightline_proofs::{Origin, SignerKey};
 
     use super::*;
     use crate::config::WitnessSpec;
     use crate::sequencer::Published;
-    use crate::sequencer::round::compute_round;
-    use crate::storage::RoundCommit;
     use crate::storage::memory::MemoryStore;
+    use crate::witnessing::fake_witness::{FakeWitness, ORIGIN, log_with_rounds};
     use crate::witnessing::metrics::WitnessMetrics;
-
-    const ORIGIN: &str = "example.com/sender";
-
-    /// A witness that holds size `held`: any other `old` gets a 409 stating
-    /// it; `old == held` gets a cosignature. It records every request.
-    #[derive(Clone)]
-    struct FakeWitness {
-        held: u64,
-        log: sightline_proofs::VerifierKey,
-        key: SignerKey,
-        seen: Arc<Mutex<Vec<AddCheckpointRequest>>>,
-    }
-
-    async fn add_checkpoint(State(w): State<FakeWitness>, body: Bytes) -> axum::response::Response {
-        let Ok(request) = AddCheckpointRequest::parse(&body) else {
-            return StatusCode::BAD_REQUEST.into_response();
-        };
-        w.seen.lock().expect("lock").push(request.clone());
-        if request.old() != w.held {
-            return (
-                StatusCode::CONFLICT,
-                [(header::CONTENT_TYPE, TREE_SIZE_CONTENT_TYPE)],
-                format!("{}\n", w.held),
-            )
-                .into_response();
-        }
-        let origin = Origin::new(ORIGIN).expect("origin");
-        let Ok((checkpoint, _)) =
-            open_checkpoint(&origin, std::slice::from_ref(&w.log), request.checkpoint())
-        else {
-            return StatusCode::FORBIDDEN.into_response();
-        };
-        let line = cosign(&checkpoint, &w.key, 1_700_000_000).expect("cosign");
-        (StatusCode::OK, line.to_line()).into_response()
-    }
-
-    /// Commits rounds of `counts` entries; returns each head and root.
-    async fn log_with_rounds(
-        store: &MemoryStore,
-        key: &SignerKey,
-        counts: &[u64],
-    ) -> Vec<(Head, RootHash)> {
-        let origin = Origin::new(ORIGIN).expect("origin");
-        let mut tree = TileBuilder::new();
-        let mut heads = Vec::new();
-        for &count in counts {
-            let first = tree.size();
-            let entries: Vec<Vec<u8>> = (first..first + count)
-                .map(|i| format!("entry {i}").into_bytes())
-                .collect();
-            let out = compute_round(&tree, &entries, &origin, key).expect("round");
-            let head = Head {
-                size: out.root.size(),
-                checkpoint: out.checkpoint.clone(),
-            };
-            store
-                .commit_round(RoundCommit {
-                    first_index: first,
-                    entries,
-                    leaf_hashes: out.leaf_hashes,
-                    tiles: out.tiles,
-                    search: Vec::new(),
-                    head: head.clone(),
-                })
-                .await
-                .expect("commit");
-            heads.push((head, out.root));
-            tree = out.tree;
-        }
-        heads
-    }
 
     #[tokio::test]
     async fn a_409_is_followed_at_once_from_the_stated_size_with_a_valid_proof() {
-        let log_key = SignerKey::from_seed(
-            KeyName::new(ORIGIN).expect("name"),
-            KeyType::Ed25519,
-            [5; 32],
-        )
-        .expect("log key");
-        let witness_key = SignerKey::from_seed(
-            KeyName::new("w.example").expect("name"),
-            KeyType::CosignatureV1,
-            [6; 32],
-        )
-        .expect("witness key");
+        let log_key = crate::witnessing::fake_witness::log_key();
         let store = MemoryStore::new();
         let heads = log_with_rounds(&store, &log_key, &[3, 300]).await;
         let (old_head, old_root) = heads[0].clone();
         let (new_head, new_root) = heads[1].clone();
-
-        let fake = FakeWitness {
-            held: old_head.size,
-            log: log_key.verifier(),
-            key: witness_key.clone(),
-            seen: Arc::new(Mutex::new(Vec::new())),
-        };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let address: SocketAddr = listener.local_addr().expect("address");
-        let app = axum::Router::new()
-            .route("/add-checkpoint", axum::routing::post(add_checkpoint))
-            .with_state(fake.clone());
-        let server = tokio::spawn(async move { axum::serve(listener, app).await });
+        let fake = FakeWitness::new(&log_key, 6, old_head.size);
+        let witness_key: SignerKey = fake.key.clone();
+        let (url, server) = fake.serve().await;
 
         let (quorate, mut quorate_rx) = watch::channel(None);
         let sender = Sender {
             index: 0,
             spec: WitnessSpec {
                 vkey: witness_key.verifier(),
-                url: format!("http://{address}"),
+                url,
             },
             client: reqwest::Client::new(),
             store: Arc::new(store),
@@ -373,7 +269,7 @@ mod tests {
                 1,
             ))),
             quorate: Arc::new(quorate),
-            counters: Arc::new(WitnessMetrics::new(["w.example".to_owned()], 1)),
+            counters: Arc::new(WitnessMetrics::new(["w6.example".to_owned()], 1)),
         };
         let counters = Arc::clone(&sender.counters);
         let task = tokio::spawn(sender.run());
@@ -399,8 +295,8 @@ mod tests {
             .expect("proof");
         verify_consistency(&old_root, &new_root, &proof).expect("the proof verifies");
         let text = counters.render();
-        assert!(text.contains("sightline_witness_resyncs_total{witness=\"w.example\"} 1"));
-        assert!(text.contains("sightline_witness_failures_total{witness=\"w.example\"} 0"));
+        assert!(text.contains("sightline_witness_resyncs_total{witness=\"w6.example\"} 1"));
+        assert!(text.contains("sightline_witness_failures_total{witness=\"w6.example\"} 0"));
     }
 
     #[test]
