@@ -107,7 +107,9 @@ async fn add_checkpoint(State(w): State<FakeWitness>, body: Bytes) -> axum::resp
         return StatusCode::FORBIDDEN.into_response();
     };
     *w.held.lock().expect("lock") = checkpoint.size();
-    let line = cosign(&checkpoint, &w.key, 1_700_000_000).expect("cosign");
+    // A later time for every request, as a real witness's clock moves on.
+    let time = 1_700_000_000 + w.seen.lock().expect("lock").len() as u64;
+    let line = cosign(&checkpoint, &w.key, time).expect("cosign");
     (StatusCode::OK, line.to_line()).into_response()
 }
 

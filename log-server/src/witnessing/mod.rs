@@ -141,6 +141,7 @@ impl Witnessing {
                 gatherer: Arc::clone(&gatherer),
                 quorate: Arc::clone(&quorate),
                 counters: Arc::clone(&metrics),
+                refresh: config.refresh,
             };
             tasks.push(tokio::spawn(sender.run()));
         }
@@ -305,6 +306,7 @@ mod tests {
             witnesses,
             timeout: Duration::from_millis(300),
             cosigned_wait: Duration::from_secs(1),
+            refresh: Duration::from_secs(3600),
         }
     }
 
@@ -368,6 +370,60 @@ mod tests {
         w.stop();
         hanging_task.abort();
         good_task.abort();
+    }
+
+    #[tokio::test]
+    async fn an_idle_log_keeps_its_cosignatures_fresh() {
+        let key = log_key();
+        let store = MemoryStore::new();
+        let heads = log_with_rounds(&store, &key, &[4]).await;
+        let (head, _) = heads[0].clone();
+        let fake = FakeWitness::new(&key, 5, 0);
+        let (url, task) = fake.serve().await;
+        let mut settings = config(
+            vec![WitnessSpec {
+                vkey: fake.key.verifier(),
+                url,
+            }],
+            1,
+        );
+        settings.refresh = Duration::from_millis(100);
+        let w = Witnessing::start(
+            Arc::new(store.clone()),
+            Published::new(head.clone()),
+            Origin::new(ORIGIN).expect("origin"),
+            key.verifier(),
+            &settings,
+        )
+        .await
+        .expect("start");
+        let first = served_size(&w, head.size).await;
+        let mut rx = w.served().subscribe();
+        let refreshed = tokio::time::timeout(
+            Duration::from_secs(30),
+            rx.wait_for(|h| h.checkpoint != first.checkpoint),
+        )
+        .await
+        .expect("refreshed in time")
+        .expect("publisher alive")
+        .clone();
+        assert_eq!(refreshed.size, first.size, "the same checkpoint");
+        let origin = Origin::new(ORIGIN).expect("origin");
+        let times = |note: &[u8]| {
+            let (_, note) = sightline_proofs::open_checkpoint(
+                &origin,
+                std::slice::from_ref(&key.verifier()),
+                note,
+            )
+            .expect("opens");
+            let cosigned =
+                sightline_proofs::verify_cosignatures(&note, &[fake.key.verifier()]).expect("ok");
+            assert_eq!(cosigned.len(), 1);
+            cosigned[0].time()
+        };
+        assert!(times(&refreshed.checkpoint) > times(&first.checkpoint));
+        w.stop();
+        task.abort();
     }
 
     #[tokio::test]

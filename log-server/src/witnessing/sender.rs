@@ -7,7 +7,10 @@
 //! The task tracks the size the witness holds: unknown at start (it sends
 //! `old 0` and lets a 409 say), then the size of each checkpoint it
 //! cosigned, or the size a 409 `text/x.tlog.size` body states, after which
-//! it resends at once with that `old` and the matching proof. Failures
+//! it resends at once with that `old` and the matching proof. When no new
+//! checkpoint comes for `refresh`, it sends the same one again (`old` equal
+//! to its size, no proof) for a cosignature with a fresh time, so that an
+//! idle log's cosigned checkpoint stays within devices' `max-age`. Failures
 //! (transport, timeout, other statuses, malformed answers, cosignatures
 //! that do not verify) back off exponentially up to a cap.
 
@@ -89,6 +92,8 @@ pub struct Sender {
     pub quorate: Arc<watch::Sender<Option<Cosigned>>>,
     /// Its counters.
     pub counters: Arc<super::metrics::WitnessMetrics>,
+    /// How long its cosignature of an unchanged checkpoint may age.
+    pub refresh: Duration,
 }
 
 impl Sender {
@@ -108,8 +113,16 @@ impl Sender {
         loop {
             let head = Arc::clone(&self.signed.borrow_and_update());
             if have == Some(head.size) {
-                if self.signed.changed().await.is_err() {
-                    return;
+                tokio::select! {
+                    changed = self.signed.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                    }
+                    () = tokio::time::sleep(self.refresh) => {
+                        // The cosignature we hold is getting old: ask again.
+                        have = None;
+                    }
                 }
                 continue;
             }
@@ -270,6 +283,7 @@ mod tests {
             ))),
             quorate: Arc::new(quorate),
             counters: Arc::new(WitnessMetrics::new(["w6.example".to_owned()], 1)),
+            refresh: Duration::from_secs(3600),
         };
         let counters = Arc::clone(&sender.counters);
         let task = tokio::spawn(sender.run());
