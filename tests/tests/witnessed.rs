@@ -230,3 +230,31 @@ fn a_log_without_witnesses_serves_its_own_checkpoints_and_refuses_wait_cosigned(
     let (size, cosigned) = witnessed_support::verify_cosigned(&checkpoint.body, &vkey, &[]);
     assert_eq!((size, cosigned), (3, 0), "the latest signed checkpoint");
 }
+
+#[test]
+fn an_idle_log_gets_fresh_cosignatures_of_its_latest_checkpoint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = Cluster::start(dir.path(), 1, 1, "cosignature_refresh_secs = 1");
+    let time = |note: &[u8]| {
+        let origin = sightline_tests::proofs::Origin::new(witnessed_support::ORIGIN).expect("o");
+        let (_, note) = sightline_tests::proofs::open_checkpoint(
+            &origin,
+            std::slice::from_ref(&c.log_vkey),
+            note,
+        )
+        .expect("the log signed it");
+        let cosigned = sightline_tests::proofs::verify_cosignatures(&note, &c.witness_keys())
+            .expect("the cosignature verifies");
+        assert_eq!(cosigned.len(), 1);
+        cosigned[0].time()
+    };
+    let (size, _, first) = poll("a cosigned checkpoint", || c.checkpoint());
+    let first_time = time(&first);
+    let (again, later) = poll("a fresher cosignature", || {
+        c.checkpoint()
+            .map(|(size, _, note)| (size, time(&note)))
+            .filter(|(_, t)| *t > first_time)
+    });
+    assert_eq!(again, size, "the same checkpoint, cosigned again");
+    assert!(later > first_time);
+}
