@@ -19,6 +19,7 @@
 //! witness_quorum = 2
 //! witness_timeout_ms = 2000
 //! cosigned_wait_ms = 10000
+//! cosignature_refresh_secs = 300
 //!
 //! [[witness]]
 //! vkey = "witness.example/w1+1a2b3c4d+BAbC..."
@@ -38,6 +39,11 @@
 //! `witness_timeout_ms` bounds each request to a witness (1 to 60000), and
 //! `cosigned_wait_ms` bounds how long `POST /v1/entries?wait=cosigned` waits
 //! for a quorum-cosigned checkpoint covering the entry (1 to 300000).
+//! `cosignature_refresh_secs` is how long a witness's cosignature of the
+//! latest checkpoint may age before the log asks for a fresh one (1 to
+//! 86400): devices refuse checkpoints whose cosignatures are older than
+//! their policy's `max-age`, so an idle log must keep them fresh; set it
+//! well below the smallest `max-age` of the devices it serves.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -90,6 +96,9 @@ pub struct Config {
     /// How long `POST /v1/entries?wait=cosigned` waits for a quorum-cosigned
     /// checkpoint covering the entry, in milliseconds (1 to 300000).
     pub cosigned_wait_ms: u64,
+    /// How long a cosignature of the latest checkpoint may age before the
+    /// log asks the witness again, in seconds (1 to 86400).
+    pub cosignature_refresh_secs: u64,
 }
 
 /// One `[[witness]]` table.
@@ -118,6 +127,7 @@ impl Default for Config {
             witness: Vec::new(),
             witness_timeout_ms: 2_000,
             cosigned_wait_ms: 10_000,
+            cosignature_refresh_secs: 300,
         }
     }
 }
@@ -142,6 +152,9 @@ pub struct WitnessingConfig {
     pub timeout: Duration,
     /// The bound on `wait=cosigned`.
     pub cosigned_wait: Duration,
+    /// How long a cosignature of the latest checkpoint may age before the
+    /// witness is asked again.
+    pub refresh: Duration,
 }
 
 impl Default for WitnessingConfig {
@@ -151,6 +164,7 @@ impl Default for WitnessingConfig {
             witnesses: Vec::new(),
             timeout: Duration::from_secs(2),
             cosigned_wait: Duration::from_secs(10),
+            refresh: Duration::from_secs(300),
         }
     }
 }
@@ -333,6 +347,12 @@ impl Config {
                 self.cosigned_wait_ms,
                 1,
                 300_000,
+            )?),
+            refresh: Duration::from_secs(in_range(
+                "cosignature_refresh_secs",
+                self.cosignature_refresh_secs,
+                1,
+                86_400,
             )?),
         })
     }
@@ -529,6 +549,13 @@ mod tests {
                     ..Config::default()
                 },
                 "cosigned_wait_ms = 0 is out of range",
+            ),
+            (
+                Config {
+                    cosignature_refresh_secs: 0,
+                    ..Config::default()
+                },
+                "cosignature_refresh_secs = 0 is out of range",
             ),
         ];
         for (config, expected) in cases {

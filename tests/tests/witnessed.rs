@@ -201,3 +201,60 @@ fn a_restarted_log_serves_its_stored_cosigned_checkpoint_before_any_witness_answ
     }
     assert!(c.log.service.terminate().success());
 }
+
+#[test]
+fn a_log_without_witnesses_serves_its_own_checkpoints_and_refuses_wait_cosigned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = witnessed_support::root_key();
+    let toml = format!("root_keys = [\"{}\"]\n", root.verifier());
+    let log = sightline_tests::cluster::Log::start(dir.path(), witnessed_support::ORIGIN, &toml);
+    let entry = witnessed_support::enrolment(&root, 1);
+    let refused = http::post(&format!("{}/v1/entries?wait=cosigned", log.url), &entry);
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.text().contains("no witnesses"),
+        "{}",
+        refused.text()
+    );
+    let logged = http::post(&format!("{}/v1/entries", log.url), &entry);
+    assert_eq!(logged.status, 200);
+    let json: serde_json::Value = serde_json::from_slice(&logged.body).expect("JSON");
+    assert_eq!(
+        json["index"].as_u64(),
+        Some(1),
+        "refused before it was logged"
+    );
+    let checkpoint = http::get(&format!("{}/checkpoint", log.url));
+    assert_eq!(checkpoint.status, 200);
+    let vkey = sightline_tests::proofs::VerifierKey::parse(&log.vkey).expect("vkey");
+    let (size, cosigned) = witnessed_support::verify_cosigned(&checkpoint.body, &vkey, &[]);
+    assert_eq!((size, cosigned), (3, 0), "the latest signed checkpoint");
+}
+
+#[test]
+fn an_idle_log_gets_fresh_cosignatures_of_its_latest_checkpoint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = Cluster::start(dir.path(), 1, 1, "cosignature_refresh_secs = 1");
+    let time = |note: &[u8]| {
+        let origin = sightline_tests::proofs::Origin::new(witnessed_support::ORIGIN).expect("o");
+        let (_, note) = sightline_tests::proofs::open_checkpoint(
+            &origin,
+            std::slice::from_ref(&c.log_vkey),
+            note,
+        )
+        .expect("the log signed it");
+        let cosigned = sightline_tests::proofs::verify_cosignatures(&note, &c.witness_keys())
+            .expect("the cosignature verifies");
+        assert_eq!(cosigned.len(), 1);
+        cosigned[0].time()
+    };
+    let (size, _, first) = poll("a cosigned checkpoint", || c.checkpoint());
+    let first_time = time(&first);
+    let (again, later) = poll("a fresher cosignature", || {
+        c.checkpoint()
+            .map(|(size, _, note)| (size, time(&note)))
+            .filter(|(_, t)| *t > first_time)
+    });
+    assert_eq!(again, size, "the same checkpoint, cosigned again");
+    assert!(later > first_time);
+}

@@ -122,23 +122,23 @@ pub async fn add_entry(
     }
 }
 
-/// `GET /v1/proof/<index>`.
+/// `GET /v1/proof/<index>`: against the served (with witnesses, the
+/// newest quorum-cosigned) checkpoint.
 ///
 /// # Errors
-/// As [`process::process_proof`].
+/// As [`process::process_proof`]; [`Error::NotCosignedYet`] for an entry
+/// the log holds beyond the cosigned checkpoint.
 pub async fn proof(
     State(state): State<AppState>,
     Path(index): Path<String>,
 ) -> Result<Response, Error> {
-    let proof = match process::process_proof(&state, &index).await {
-        Ok(proof) => proof,
-        Err(e) => {
-            return Err(match index.parse::<u64>() {
+    let proof =
+        process::process_proof(&state, &index)
+            .await
+            .map_err(|e| match index.parse::<u64>() {
                 Ok(n) => state.witnessing.explain_missing(n, e),
                 Err(_) => e,
-            });
-        }
-    };
+            })?;
     Ok(([(header::CONTENT_TYPE, TEXT)], proof).into_response())
 }
 

@@ -131,9 +131,10 @@ impl Gatherer {
 
     /// Records what witness number `witness` answered to `signed_note` (the
     /// log-signed checkpoint it was sent). Returns the note to serve when
-    /// this answer makes a newer checkpoint meet the quorum or adds a
-    /// cosignature to the one already served; `None` when it changes
-    /// nothing served (not yet a quorum, or an older checkpoint).
+    /// this answer makes a newer checkpoint meet the quorum, or adds or
+    /// refreshes a cosignature of the one already served; `None` when it
+    /// changes nothing served (not yet a quorum, an older checkpoint, or a
+    /// line already held).
     ///
     /// # Errors
     /// [`ProofsError::CosignatureKeyMismatch`] if no line is from the
@@ -170,9 +171,12 @@ impl Gatherer {
             && best_size == Some(size)
             && best.checkpoint == checkpoint
         {
-            if best.cosignatures.insert(witness, line).is_some() {
+            // A repeat changes nothing; a newer line (a refreshed
+            // cosignature, later time) replaces the witness's older one.
+            if best.cosignatures.get(&witness) == Some(&line) {
                 return Ok(None);
             }
+            best.cosignatures.insert(witness, line);
             return best.compose().map(Some);
         }
         let candidate = self
@@ -266,7 +270,16 @@ mod tests {
         }
 
         fn cosign(&self, witness: usize, checkpoint: &Checkpoint) -> Vec<NoteSignature> {
-            vec![cosign(checkpoint, &self.witnesses[witness], 1_700_000_000).expect("cosign")]
+            self.cosign_at(witness, checkpoint, 1_700_000_000)
+        }
+
+        fn cosign_at(
+            &self,
+            witness: usize,
+            checkpoint: &Checkpoint,
+            time: u64,
+        ) -> Vec<NoteSignature> {
+            vec![cosign(checkpoint, &self.witnesses[witness], time).expect("cosign")]
         }
     }
 
@@ -308,6 +321,32 @@ mod tests {
             .expect("more");
         assert_eq!(more.witnesses, 3);
         assert_eq!(verified_witnesses(&f, &more.note), 3);
+    }
+
+    #[test]
+    fn a_refreshed_cosignature_replaces_the_older_one() {
+        let f = Fixture::new(2);
+        let mut g = f.gatherer(1);
+        let (cp, note) = f.checkpoint(5, 1);
+        let first = g
+            .offer(&note, 0, &f.cosign_at(0, &cp, 100))
+            .expect("valid")
+            .expect("quorum");
+        let refreshed = g
+            .offer(&note, 0, &f.cosign_at(0, &cp, 200))
+            .expect("valid")
+            .expect("refreshed");
+        assert_eq!((refreshed.size, refreshed.witnesses), (5, 1));
+        assert_ne!(refreshed.note, first.note);
+        let (_, opened) = open_checkpoint(
+            &Origin::new(ORIGIN).expect("origin"),
+            &[f.log.verifier()],
+            &refreshed.note,
+        )
+        .expect("opens");
+        let times = verify_cosignatures(&opened, &[f.witnesses[0].verifier()]).expect("verify");
+        assert_eq!(times.len(), 1);
+        assert_eq!(times[0].time(), 200, "only the newer line is kept");
     }
 
     #[test]

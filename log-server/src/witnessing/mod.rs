@@ -31,6 +31,8 @@
 //!   `old 0` with a 409, and cosigns the next checkpoint.
 
 pub mod consistency;
+#[cfg(test)]
+pub(crate) mod fake_witness;
 pub mod gatherer;
 pub mod metrics;
 pub mod sender;
@@ -139,6 +141,7 @@ impl Witnessing {
                 gatherer: Arc::clone(&gatherer),
                 quorate: Arc::clone(&quorate),
                 counters: Arc::clone(&metrics),
+                refresh: config.refresh,
             };
             tasks.push(tokio::spawn(sender.run()));
         }
@@ -286,5 +289,217 @@ async fn publish(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::WitnessSpec;
+    use crate::storage::FaultPoint;
+    use crate::storage::memory::{FaultMode, MemoryStore};
+    use crate::witnessing::fake_witness::{FakeWitness, ORIGIN, log_key, log_with_rounds};
+
+    fn config(witnesses: Vec<WitnessSpec>, quorum: usize) -> WitnessingConfig {
+        WitnessingConfig {
+            quorum,
+            witnesses,
+            timeout: Duration::from_millis(300),
+            cosigned_wait: Duration::from_secs(1),
+            refresh: Duration::from_secs(3600),
+        }
+    }
+
+    async fn served_size(w: &Witnessing, size: u64) -> Head {
+        let mut rx = w.served().subscribe();
+        let head = tokio::time::timeout(Duration::from_secs(30), rx.wait_for(|h| h.size >= size))
+            .await
+            .expect("served in time")
+            .expect("publisher alive");
+        Head::clone(&head)
+    }
+
+    #[tokio::test]
+    async fn a_hanging_witness_does_not_hold_up_the_others() {
+        let key = log_key();
+        let store = MemoryStore::new();
+        let heads = log_with_rounds(&store, &key, &[5]).await;
+        let (head, _) = heads[0].clone();
+        let mut hanging = FakeWitness::new(&key, 1, 0);
+        hanging.hang = true;
+        let good = FakeWitness::new(&key, 2, 0);
+        let (hanging_url, hanging_task) = hanging.serve().await;
+        let (good_url, good_task) = good.serve().await;
+        let witnesses = vec![
+            WitnessSpec {
+                vkey: hanging.key.verifier(),
+                url: hanging_url,
+            },
+            WitnessSpec {
+                vkey: good.key.verifier(),
+                url: good_url,
+            },
+        ];
+        let w = Witnessing::start(
+            Arc::new(store.clone()),
+            Published::new(head.clone()),
+            Origin::new(ORIGIN).expect("origin"),
+            key.verifier(),
+            &config(witnesses, 1),
+        )
+        .await
+        .expect("start");
+        let served = served_size(&w, head.size).await;
+        assert_eq!(served.size, head.size);
+        assert_eq!(store.cosigned().await.expect("read"), Some(served));
+        // The hanging witness's request times out and is counted.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        let failures = |text: String| {
+            text.lines()
+                .find_map(|l| {
+                    l.strip_prefix("sightline_witness_failures_total{witness=\"w1.example\"} ")?
+                        .parse::<u64>()
+                        .ok()
+                })
+                .unwrap_or(0)
+        };
+        while failures(w.render_metrics()) == 0 {
+            assert!(tokio::time::Instant::now() < deadline, "no timeout counted");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        w.stop();
+        hanging_task.abort();
+        good_task.abort();
+    }
+
+    #[tokio::test]
+    async fn an_idle_log_keeps_its_cosignatures_fresh() {
+        let key = log_key();
+        let store = MemoryStore::new();
+        let heads = log_with_rounds(&store, &key, &[4]).await;
+        let (head, _) = heads[0].clone();
+        let fake = FakeWitness::new(&key, 5, 0);
+        let (url, task) = fake.serve().await;
+        let mut settings = config(
+            vec![WitnessSpec {
+                vkey: fake.key.verifier(),
+                url,
+            }],
+            1,
+        );
+        settings.refresh = Duration::from_millis(100);
+        let w = Witnessing::start(
+            Arc::new(store.clone()),
+            Published::new(head.clone()),
+            Origin::new(ORIGIN).expect("origin"),
+            key.verifier(),
+            &settings,
+        )
+        .await
+        .expect("start");
+        let first = served_size(&w, head.size).await;
+        let mut rx = w.served().subscribe();
+        let refreshed = tokio::time::timeout(
+            Duration::from_secs(30),
+            rx.wait_for(|h| h.checkpoint != first.checkpoint),
+        )
+        .await
+        .expect("refreshed in time")
+        .expect("publisher alive")
+        .clone();
+        assert_eq!(refreshed.size, first.size, "the same checkpoint");
+        let origin = Origin::new(ORIGIN).expect("origin");
+        let times = |note: &[u8]| {
+            let (_, note) = sightline_proofs::open_checkpoint(
+                &origin,
+                std::slice::from_ref(&key.verifier()),
+                note,
+            )
+            .expect("opens");
+            let cosigned =
+                sightline_proofs::verify_cosignatures(&note, &[fake.key.verifier()]).expect("ok");
+            assert_eq!(cosigned.len(), 1);
+            cosigned[0].time()
+        };
+        assert!(times(&refreshed.checkpoint) > times(&first.checkpoint));
+        w.stop();
+        task.abort();
+    }
+
+    #[tokio::test]
+    async fn a_failed_store_is_retried_and_a_restart_serves_what_was_stored() {
+        let key = log_key();
+        let store = MemoryStore::new();
+        let heads = log_with_rounds(&store, &key, &[7]).await;
+        let (head, _) = heads[0].clone();
+        store.inject(FaultPoint::StoreCosigned, FaultMode::Fail);
+        let fake = FakeWitness::new(&key, 3, 0);
+        let (url, task) = fake.serve().await;
+        let spec = WitnessSpec {
+            vkey: fake.key.verifier(),
+            url,
+        };
+        let signed = Published::new(head.clone());
+        let origin = Origin::new(ORIGIN).expect("origin");
+        let w = Witnessing::start(
+            Arc::new(store.clone()),
+            signed.clone(),
+            origin.clone(),
+            key.verifier(),
+            &config(vec![spec.clone()], 1),
+        )
+        .await
+        .expect("start");
+        let served = served_size(&w, head.size).await;
+        assert_eq!(store.cosigned().await.expect("read"), Some(served.clone()));
+        w.stop();
+        task.abort();
+
+        // Restarted with the witness gone: the stored note is served at once.
+        let restarted = Witnessing::start(
+            Arc::new(store.clone()),
+            signed.clone(),
+            origin.clone(),
+            key.verifier(),
+            &config(vec![spec.clone()], 1),
+        )
+        .await
+        .expect("restart");
+        assert_eq!(*restarted.served().get(), served);
+        restarted.stop();
+
+        // A configuration needing another witness does not serve it.
+        let other = FakeWitness::new(&key, 4, 0);
+        let stricter = Witnessing::start(
+            Arc::new(store),
+            signed,
+            origin,
+            key.verifier(),
+            &config(
+                vec![
+                    spec,
+                    WitnessSpec {
+                        vkey: other.key.verifier(),
+                        url: "http://127.0.0.1:9".to_owned(),
+                    },
+                ],
+                2,
+            ),
+        )
+        .await
+        .expect("start");
+        assert_eq!(stricter.served().get().size, 0);
+        assert!(matches!(
+            stricter.explain_missing(3, Error::NotFound),
+            Error::NotCosignedYet {
+                index: 3,
+                cosigned_size: 0
+            }
+        ));
+        assert!(matches!(
+            stricter.explain_missing(7, Error::NotFound),
+            Error::NotFound
+        ));
+        stricter.stop();
     }
 }

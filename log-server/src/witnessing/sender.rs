@@ -7,7 +7,10 @@
 //! The task tracks the size the witness holds: unknown at start (it sends
 //! `old 0` and lets a 409 say), then the size of each checkpoint it
 //! cosigned, or the size a 409 `text/x.tlog.size` body states, after which
-//! it resends at once with that `old` and the matching proof. Failures
+//! it resends at once with that `old` and the matching proof. When no new
+//! checkpoint comes for `refresh`, it sends the same one again (`old` equal
+//! to its size, no proof) for a cosignature with a fresh time, so that an
+//! idle log's cosigned checkpoint stays within devices' `max-age`. Failures
 //! (transport, timeout, other statuses, malformed answers, cosignatures
 //! that do not verify) back off exponentially up to a cap.
 
@@ -89,6 +92,8 @@ pub struct Sender {
     pub quorate: Arc<watch::Sender<Option<Cosigned>>>,
     /// Its counters.
     pub counters: Arc<super::metrics::WitnessMetrics>,
+    /// How long its cosignature of an unchanged checkpoint may age.
+    pub refresh: Duration,
 }
 
 impl Sender {
@@ -108,8 +113,16 @@ impl Sender {
         loop {
             let head = Arc::clone(&self.signed.borrow_and_update());
             if have == Some(head.size) {
-                if self.signed.changed().await.is_err() {
-                    return;
+                tokio::select! {
+                    changed = self.signed.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                    }
+                    () = tokio::time::sleep(self.refresh) => {
+                        // The cosignature we hold is getting old: ask again.
+                        have = None;
+                    }
                 }
                 continue;
             }
@@ -231,7 +244,74 @@ impl Sender {
 
 #[cfg(test)]
 mod tests {
+    use sightline_proofs::consistency::{ConsistencyProof, verify_consistency};
+    use sightline_proofs::{Origin, SignerKey};
+
     use super::*;
+    use crate::config::WitnessSpec;
+    use crate::sequencer::Published;
+    use crate::storage::memory::MemoryStore;
+    use crate::witnessing::fake_witness::{FakeWitness, ORIGIN, log_with_rounds};
+    use crate::witnessing::metrics::WitnessMetrics;
+
+    #[tokio::test]
+    async fn a_409_is_followed_at_once_from_the_stated_size_with_a_valid_proof() {
+        let log_key = crate::witnessing::fake_witness::log_key();
+        let store = MemoryStore::new();
+        let heads = log_with_rounds(&store, &log_key, &[3, 300]).await;
+        let (old_head, old_root) = heads[0].clone();
+        let (new_head, new_root) = heads[1].clone();
+        let fake = FakeWitness::new(&log_key, 6, old_head.size);
+        let witness_key: SignerKey = fake.key.clone();
+        let (url, server) = fake.serve().await;
+
+        let (quorate, mut quorate_rx) = watch::channel(None);
+        let sender = Sender {
+            index: 0,
+            spec: WitnessSpec {
+                vkey: witness_key.verifier(),
+                url,
+            },
+            client: reqwest::Client::new(),
+            store: Arc::new(store),
+            signed: Published::new(new_head.clone()).subscribe(),
+            gatherer: Arc::new(Mutex::new(Gatherer::new(
+                Origin::new(ORIGIN).expect("origin"),
+                log_key.verifier(),
+                vec![witness_key.verifier()],
+                1,
+            ))),
+            quorate: Arc::new(quorate),
+            counters: Arc::new(WitnessMetrics::new(["w6.example".to_owned()], 1)),
+            refresh: Duration::from_secs(3600),
+        };
+        let counters = Arc::clone(&sender.counters);
+        let task = tokio::spawn(sender.run());
+        let cosigned = tokio::time::timeout(
+            Duration::from_secs(30),
+            quorate_rx.wait_for(Option::is_some),
+        )
+        .await
+        .expect("cosigned in time")
+        .expect("sender alive")
+        .clone()
+        .expect("some");
+        task.abort();
+        server.abort();
+        assert_eq!(cosigned.size, new_head.size);
+
+        let seen = fake.seen.lock().expect("lock").clone();
+        assert_eq!(seen.len(), 2, "old 0, the 409, then one resend");
+        assert_eq!((seen[0].old(), seen[0].proof().len()), (0, 0));
+        assert_eq!(seen[1].old(), old_head.size);
+        assert_eq!(seen[1].checkpoint(), &new_head.checkpoint[..]);
+        let proof = ConsistencyProof::new(old_head.size, new_head.size, seen[1].proof().to_vec())
+            .expect("proof");
+        verify_consistency(&old_root, &new_root, &proof).expect("the proof verifies");
+        let text = counters.render();
+        assert!(text.contains("sightline_witness_resyncs_total{witness=\"w6.example\"} 1"));
+        assert!(text.contains("sightline_witness_failures_total{witness=\"w6.example\"} 0"));
+    }
 
     #[test]
     fn backoff_doubles_up_to_the_cap() {

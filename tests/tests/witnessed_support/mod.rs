@@ -1,6 +1,8 @@
 //! Shared by `witnessed.rs` and the `cosigned_latency` bench: a log with
-//! witnesses as real processes, entries the log admits (key enrolments
-//! signed by the root key configured for it), and reading what it serves.
+//! witnesses as real processes, entries the log admits (one signer key's
+//! enrolment signed by the root key configured for it, then releases it
+//! signs: releases, unlike enrolments, do not grow the log's state entry),
+//! and reading what it serves.
 
 #![allow(dead_code, unreachable_pub, clippy::missing_panics_doc)]
 
@@ -11,10 +13,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use sightline_tests::cluster::{Log, Witness, WitnessConfig, log_key};
 use sightline_tests::http;
 use sightline_tests::proofs::record::{
-    Enrolment, KeyAction, KeyRecord, KeyRole, Pattern, Record, SignedRecord, Timestamp, Token,
+    ArtifactDigest, Enrolment, KeyAction, KeyRecord, KeyRole, Pattern, Record, Release,
+    SignedRecord, Timestamp, Token, Version,
 };
 use sightline_tests::proofs::{
-    KeyName, KeyType, Origin, SignerKey, VerifierKey, open_checkpoint, verify_cosignatures,
+    Hash, KeyName, KeyType, Origin, SignerKey, VerifierKey, open_checkpoint, verify_cosignatures,
 };
 
 /// The witnessed log's origin.
@@ -119,10 +122,15 @@ impl Cluster {
         self.running[i] = Some(self.witnesses[i].start());
     }
 
-    /// A new entry the log admits: the enrolment of a fresh key.
+    /// A new entry the log admits, if the ones made before were logged:
+    /// first the enrolment of signer key 1, then releases it signs.
     pub fn next_entry(&mut self) -> Vec<u8> {
         self.made += 1;
-        enrolment(&self.root, self.made)
+        if self.made == 1 {
+            enrolment(&self.root, 1)
+        } else {
+            release(&signer_key(1), self.made)
+        }
     }
 
     /// Submits a new entry; `wait` adds `?wait=cosigned`. Returns the
@@ -166,20 +174,47 @@ pub fn verify_cosigned(note: &[u8], log: &VerifierKey, witnesses: &[VerifierKey]
     (checkpoint.size(), cosigned.len())
 }
 
-/// The enrolment of the key made from `n`, signed by `root`.
-pub fn enrolment(root: &SignerKey, n: u64) -> Vec<u8> {
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+}
+
+/// The signer key made from `n`.
+pub fn signer_key(n: u64) -> SignerKey {
     let mut seed = [0x11u8; 32];
     seed[..8].copy_from_slice(&n.to_be_bytes());
-    let key = SignerKey::from_seed(
+    SignerKey::from_seed(
         KeyName::new(&format!("signer-{n}.example")).expect("name"),
         KeyType::Ed25519,
         seed,
     )
-    .expect("key");
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock")
-        .as_secs();
+    .expect("key")
+}
+
+/// Release number `n` (its own artifact and name), signed by `signer`.
+pub fn release(signer: &SignerKey, n: u64) -> Vec<u8> {
+    let mut digest = [0x33u8; 32];
+    digest[..8].copy_from_slice(&n.to_be_bytes());
+    let record = Release::new(
+        ArtifactDigest::from(Hash::new(digest)),
+        4096,
+        Token::new(&format!("fw-{n}")).expect("name"),
+        Version::new("1.0.0").expect("version"),
+        vec![Pattern::new("acme/board").expect("target")],
+        Timestamp::from_unix(now()).expect("time"),
+    )
+    .expect("release");
+    SignedRecord::sign(&Record::Release(record), &[signer])
+        .expect("sign")
+        .to_bytes()
+}
+
+/// The enrolment of signer key `n` (scope `acme/*`), signed by `root`.
+pub fn enrolment(root: &SignerKey, n: u64) -> Vec<u8> {
+    let key = signer_key(n);
+    let now = now();
     let record = KeyRecord::new(
         KeyAction::Enrol,
         key.verifier(),
