@@ -43,7 +43,10 @@ fn release(f: &Fixture, digest: &str, version: &str) -> Vec<u8> {
     )
 }
 
-/// A witness key, standing in for the witness fan-out the log lacks yet.
+/// A witness key. These tests run the log without witnesses and cosign its
+/// checkpoints themselves, to isolate the bundle's contents; bundles from a
+/// log with real witnesses are covered in `tests/tests/witnessed.rs` and
+/// `tests/tests/demo.rs`.
 fn witness() -> SignerKey {
     SignerKey::from_seed(
         KeyName::new("witness.test/w1").expect("name"),
