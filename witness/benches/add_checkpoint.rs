@@ -12,6 +12,15 @@
 //!   request: verified and cosigned, the write is not synced);
 //! - `raw`: the reference server, same bodies, same concurrency.
 //!
+//! And two raw-RocksDB references for the store write alone, in the same
+//! run, with ORIGINS writer threads writing ORIGINS × STEPS heads of the
+//! witness's size to a fresh database:
+//! - `rocksdb synced put`: every write its own synced put (one fsync per
+//!   request, as the witness did before group commit; RocksDB may still
+//!   merge concurrent syncs in its own write group);
+//! - `rocksdb batch/64`: one synced `WriteBatch` per ORIGINS writes (the
+//!   ceiling group commit approaches when every origin is waiting).
+//!
 //! Run with `cargo bench -p sightline-witness --bench add_checkpoint`.
 
 use std::fmt::Write;
@@ -95,6 +104,60 @@ async fn drive(client: &reqwest::Client, url: &str, work: Vec<Vec<Vec<u8>>>) -> 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
+}
+
+/// Writes per second of ORIGINS threads writing STEPS rows each, every
+/// write a synced put.
+fn rocksdb_synced_puts(dir: &std::path::Path) -> f64 {
+    let db = std::sync::Arc::new(rocksdb::DB::open_default(dir).expect("open"));
+    let value = vec![7u8; 400];
+    let start = Instant::now();
+    let threads: Vec<_> = (0..ORIGINS)
+        .map(|origin| {
+            let (db, value) = (db.clone(), value.clone());
+            std::thread::spawn(move || {
+                let mut wo = rocksdb::WriteOptions::default();
+                wo.set_sync(true);
+                for step in 0..STEPS {
+                    let key = format!("bench.example/log{origin}");
+                    let mut row = value.clone();
+                    row.extend_from_slice(&step.to_be_bytes());
+                    db.put_opt(key, row, &wo).expect("put");
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("writer");
+    }
+    per_second(ORIGINS as u64 * STEPS, start)
+}
+
+/// Writes per second when each step writes one row per origin in one
+/// synced batch: ORIGINS writes per fsync.
+fn rocksdb_batches(dir: &std::path::Path) -> f64 {
+    let db = rocksdb::DB::open_default(dir).expect("open");
+    let value = vec![7u8; 400];
+    let mut wo = rocksdb::WriteOptions::default();
+    wo.set_sync(true);
+    let start = Instant::now();
+    for step in 0..STEPS {
+        let mut batch = rocksdb::WriteBatch::default();
+        for origin in 0..ORIGINS {
+            let mut row = value.clone();
+            row.extend_from_slice(&step.to_be_bytes());
+            batch.put(format!("bench.example/log{origin}"), row);
+        }
+        db.write_opt(batch, &wo).expect("write");
+    }
+    per_second(ORIGINS as u64 * STEPS, start)
+}
+
+fn per_second(count: u64, start: Instant) -> f64 {
+    // A few thousand writes: exact in f64.
+    #[allow(clippy::cast_precision_loss)]
+    let count = count as f64;
+    count / start.elapsed().as_secs_f64()
 }
 
 fn free_port() -> u16 {
@@ -183,8 +246,12 @@ async fn main() {
     drive(&client, &url, first).await;
 
     let (mut advance, mut fresh, mut reference) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut rocks_put, mut rocks_batch) = (Vec::new(), Vec::new());
     let mut size = 1;
-    for _ in 0..RUNS {
+    for run in 0..RUNS {
+        let raw_dir = dir.path().join(format!("raw-rocksdb-{run}"));
+        rocks_put.push(rocksdb_synced_puts(&raw_dir.join("put")));
+        rocks_batch.push(rocksdb_batches(&raw_dir.join("batch")));
         let work: Vec<Vec<Vec<u8>>> = logs
             .iter_mut()
             .map(|l| (size..size + STEPS).map(|s| l.request(s, s + 1)).collect())
@@ -210,5 +277,13 @@ async fn main() {
     println!(
         "  raw axum reference        {:>9.0} req/s",
         median(reference)
+    );
+    println!(
+        "  rocksdb synced put        {:>9.0} writes/s",
+        median(rocks_put)
+    );
+    println!(
+        "  rocksdb batch/{ORIGINS}         {:>9.0} writes/s",
+        median(rocks_batch)
     );
 }
