@@ -21,6 +21,11 @@
 //! - `rocksdb batch/64`: one synced `WriteBatch` per ORIGINS writes (the
 //!   ceiling group commit approaches when every origin is waiting).
 //!
+//! And the witness's own store alone (`store CAS`): ORIGINS tasks, each
+//! advancing its own origin STEPS times through `RocksStore`'s synced
+//! compare-and-swap, no HTTP and no signature checks: what the store's
+//! write path allows, beside the raw RocksDB figures.
+//!
 //! Run with `cargo bench -p sightline-witness --bench add_checkpoint`.
 
 use std::fmt::Write;
@@ -32,9 +37,11 @@ use axum::Router;
 use axum::routing::post;
 use sightline_proofs::checkpoint::sign_checkpoint_bytes;
 use sightline_proofs::{
-    AddCheckpointRequest, Checkpoint, KeyName, KeyType, MemoryNodeReader, Origin, SignerKey,
+    AddCheckpointRequest, Checkpoint, Hash, KeyName, KeyType, MemoryNodeReader, Origin, SignerKey,
     build_consistency_proof, leaf_hash,
 };
+use sightline_witness::state::rocks::RocksStore;
+use sightline_witness::state::{StoredCheckpoint, WitnessStore};
 
 const ORIGINS: usize = 64;
 const STEPS: u64 = 100;
@@ -160,6 +167,47 @@ fn per_second(count: u64, start: Instant) -> f64 {
     count / start.elapsed().as_secs_f64()
 }
 
+/// Compare-and-swaps per second on a fresh `RocksStore`: ORIGINS tasks,
+/// each moving its origin from size 1 to 1 + STEPS, every swap a new root
+/// (so synced). The heads are built before the clock starts; the store
+/// checks neither roots nor log signatures.
+async fn store_swaps(dir: &std::path::Path, logs: &[Log]) -> f64 {
+    let store = std::sync::Arc::new(RocksStore::open(dir).await.expect("open store"));
+    let head = |log: &Log, size: u64| {
+        let origin = Origin::new(log.key.name().as_str()).expect("origin");
+        let root = Hash::new([u8::try_from(size % 251).expect("small"); 32]);
+        let cp = Checkpoint::new(origin, size, root).expect("checkpoint");
+        let note = sign_checkpoint_bytes(&cp, &log.key).expect("sign");
+        StoredCheckpoint::new(cp, note, size).expect("stored")
+    };
+    for log in logs {
+        store
+            .compare_and_swap(0, head(log, 1))
+            .await
+            .expect("first");
+    }
+    let work: Vec<Vec<StoredCheckpoint>> = logs
+        .iter()
+        .map(|log| (2..2 + STEPS).map(|size| head(log, size)).collect())
+        .collect();
+    let start = Instant::now();
+    let tasks: Vec<_> = work
+        .into_iter()
+        .map(|heads| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for (old, new) in (1..).zip(heads) {
+                    store.compare_and_swap(old, new).await.expect("swap");
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("task");
+    }
+    per_second(ORIGINS as u64 * STEPS, start)
+}
+
 fn free_port() -> u16 {
     StdListener::bind("127.0.0.1:0")
         .expect("bind")
@@ -246,12 +294,13 @@ async fn main() {
     drive(&client, &url, first).await;
 
     let (mut advance, mut fresh, mut reference) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut rocks_put, mut rocks_batch) = (Vec::new(), Vec::new());
+    let (mut rocks_put, mut rocks_batch, mut store) = (Vec::new(), Vec::new(), Vec::new());
     let mut size = 1;
     for run in 0..RUNS {
         let raw_dir = dir.path().join(format!("raw-rocksdb-{run}"));
         rocks_put.push(rocksdb_synced_puts(&raw_dir.join("put")));
         rocks_batch.push(rocksdb_batches(&raw_dir.join("batch")));
+        store.push(store_swaps(&raw_dir.join("store"), &logs).await);
         let work: Vec<Vec<Vec<u8>>> = logs
             .iter_mut()
             .map(|l| (size..size + STEPS).map(|s| l.request(s, s + 1)).collect())
@@ -278,6 +327,7 @@ async fn main() {
         "  raw axum reference        {:>9.0} req/s",
         median(reference)
     );
+    println!("  store CAS (no HTTP)       {:>9.0} swaps/s", median(store));
     println!(
         "  rocksdb synced put        {:>9.0} writes/s",
         median(rocks_put)

@@ -9,8 +9,9 @@
 //! lock around "read the stored size, compare, write": RocksDB is opened by
 //! one process only (its `LOCK` file), so under that lock the cached head is
 //! the stored head, and the compare-and-swap is atomic. Different origins
-//! never wait for each other for the compare. Head writes go through one
-//! [`GroupCommit`] writer: the swaps of different origins that arrive while
+//! never wait for each other for the compare. Synced head writes go through
+//! one [`GroupCommit`] writer (unsynced ones, for freshness requests, are
+//! written at once): the swaps of different origins that arrive while
 //! a synced write is in flight are written as one `WriteBatch`, synced once,
 //! and each caller returns only after the batch holding its write is
 //! durable. An origin's lock is held until its write is committed, so a
@@ -252,6 +253,19 @@ impl WitnessStore for RocksStore {
             value: new.encode(),
             sync,
         };
+        if !sync {
+            // Nothing to share: an unsynced write costs no fsync, so it is
+            // written at once rather than queued behind a group's fsync.
+            let db = self.db.clone();
+            return blocking(move || {
+                // The lock moves into the write task, as below.
+                let mut slot = slot;
+                commit_heads(&db, &[write]).map_err(WitnessError::Storage)?;
+                *slot = Slot::Known(Some(new));
+                Ok(())
+            })
+            .await;
+        }
         let (tell, told) = tokio::sync::oneshot::channel();
         // The lock moves into the writer's callback. If the caller's future
         // is dropped (the client went away), no other request for this
