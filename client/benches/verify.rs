@@ -12,7 +12,12 @@
 //! the cost of everything that is not signature checking.
 //!
 //! Criterion writes each median to
-//! `target/criterion/client/<name>/new/estimates.json` (`median`).
+//! `target/criterion/client/<name>/new/estimates.json` (`median`). Its
+//! functions run one after the other, so on a shared machine a change in
+//! load between them skews their ratio; the bench therefore also prints an
+//! interleaved comparison: rounds of verify_release, the batch reference
+//! and the verify_strict reference back to back, each timed over a few
+//! calls, and the median of each over all rounds.
 
 // The fixture lives with the integration tests; the benchmark reuses it so
 // that what is measured is exactly what the tests accept.
@@ -20,6 +25,7 @@
 mod common;
 
 use std::hint::black_box;
+use std::time::Instant;
 
 use criterion::{Criterion, criterion_main};
 use ed25519_dalek::{Signer as _, SigningKey};
@@ -48,6 +54,9 @@ fn bench(c: &mut Criterion) {
     );
     built.verify().expect("the benchmark bundle is accepted");
 
+    let references = References::new();
+    interleaved(&built, &references);
+
     let mut group = c.benchmark_group("client");
     group.bench_function("verify_release", |b| {
         b.iter(|| {
@@ -73,33 +82,100 @@ fn bench(c: &mut Criterion) {
         });
     });
 
-    // The reference: raw verify_strict, once per signature checked above,
-    // on messages of a record's size.
-    let keys: Vec<SigningKey> = (0..SIGNATURES_CHECKED)
-        .map(|i| SigningKey::from_bytes(&[u8::try_from(i).unwrap_or(0); 32]))
-        .collect();
-    let message = vec![b'r'; 300];
-    let signed: Vec<_> = keys
-        .iter()
-        .map(|k| (k.verifying_key(), k.sign(&message)))
-        .collect();
     group.bench_function("reference_17_verify_strict", |b| {
-        b.iter(|| {
-            for (vk, sig) in &signed {
-                vk.verify_strict(black_box(&message), sig).expect("valid");
-            }
-        });
+        b.iter(|| references.strict());
     });
-    let messages: Vec<&[u8]> = signed.iter().map(|_| message.as_slice()).collect();
-    let signatures: Vec<_> = signed.iter().map(|(_, sig)| *sig).collect();
-    let verifying: Vec<_> = signed.iter().map(|(vk, _)| *vk).collect();
     group.bench_function("reference_17_verify_batch", |b| {
-        b.iter(|| {
-            ed25519_dalek::verify_batch(black_box(&messages), &signatures, &verifying)
-                .expect("valid");
-        });
+        b.iter(|| references.batch());
     });
     group.finish();
+}
+
+/// The references: 17 raw signatures on messages of a record's size.
+struct References {
+    message: Vec<u8>,
+    keys: Vec<ed25519_dalek::VerifyingKey>,
+    signatures: Vec<ed25519_dalek::Signature>,
+}
+
+impl References {
+    fn new() -> Self {
+        let message = vec![b'r'; 300];
+        let (keys, signatures) = (0..SIGNATURES_CHECKED)
+            .map(|i| {
+                let key = SigningKey::from_bytes(&[u8::try_from(i).unwrap_or(0); 32]);
+                (key.verifying_key(), key.sign(&message))
+            })
+            .unzip();
+        Self {
+            message,
+            keys,
+            signatures,
+        }
+    }
+
+    /// One `verify_strict` per signature.
+    fn strict(&self) {
+        for (key, sig) in self.keys.iter().zip(&self.signatures) {
+            key.verify_strict(black_box(&self.message), sig)
+                .expect("valid");
+        }
+    }
+
+    /// One `verify_batch` over all of them.
+    fn batch(&self) {
+        let messages: Vec<&[u8]> = self.keys.iter().map(|_| self.message.as_slice()).collect();
+        ed25519_dalek::verify_batch(black_box(&messages), &self.signatures, &self.keys)
+            .expect("valid");
+    }
+}
+
+/// Rounds of the interleaved comparison, and calls per timed sample.
+const ROUNDS: usize = 301;
+const CALLS: u32 = 10;
+
+/// Times `f` over [`CALLS`] calls; microseconds per call.
+fn sample(mut f: impl FnMut()) -> f64 {
+    let start = Instant::now();
+    for _ in 0..CALLS {
+        f();
+    }
+    start.elapsed().as_secs_f64() * 1e6 / f64::from(CALLS)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Prints the interleaved medians and their ratios.
+fn interleaved(built: &common::Built, references: &References) {
+    let (mut release, mut batch, mut strict) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        release.push(sample(|| {
+            verify_release(
+                black_box(&built.artifact),
+                black_box(&built.bundle),
+                &built.policy,
+                built.now,
+                &built.trusted,
+            )
+            .expect("accepted");
+        }));
+        batch.push(sample(|| references.batch()));
+        strict.push(sample(|| references.strict()));
+    }
+    let (release, batch, strict) = (median(release), median(batch), median(strict));
+    println!("interleaved, median of {ROUNDS} rounds of {CALLS} calls each:");
+    println!("  verify_release               {release:>8.1} µs");
+    println!("  reference_17_verify_batch    {batch:>8.1} µs");
+    println!("  reference_17_verify_strict   {strict:>8.1} µs");
+    println!(
+        "  verify_release / batch {:.2}, / strict {:.2}; batch / strict {:.2}",
+        release / batch,
+        release / strict,
+        batch / strict
+    );
 }
 
 // The macro generates an undocumented `pub fn client`.

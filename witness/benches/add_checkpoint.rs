@@ -12,6 +12,20 @@
 //!   request: verified and cosigned, the write is not synced);
 //! - `raw`: the reference server, same bodies, same concurrency.
 //!
+//! And two raw-RocksDB references for the store write alone, in the same
+//! run, with ORIGINS writer threads writing ORIGINS × STEPS heads of the
+//! witness's size to a fresh database:
+//! - `rocksdb synced put`: every write its own synced put (one fsync per
+//!   request, as the witness did before group commit; RocksDB may still
+//!   merge concurrent syncs in its own write group);
+//! - `rocksdb batch/64`: one synced `WriteBatch` per ORIGINS writes (the
+//!   ceiling group commit approaches when every origin is waiting).
+//!
+//! And the witness's own store alone (`store CAS`): ORIGINS tasks, each
+//! advancing its own origin STEPS times through `RocksStore`'s synced
+//! compare-and-swap, no HTTP and no signature checks: what the store's
+//! write path allows, beside the raw RocksDB figures.
+//!
 //! Run with `cargo bench -p sightline-witness --bench add_checkpoint`.
 
 use std::fmt::Write;
@@ -23,9 +37,11 @@ use axum::Router;
 use axum::routing::post;
 use sightline_proofs::checkpoint::sign_checkpoint_bytes;
 use sightline_proofs::{
-    AddCheckpointRequest, Checkpoint, KeyName, KeyType, MemoryNodeReader, Origin, SignerKey,
+    AddCheckpointRequest, Checkpoint, Hash, KeyName, KeyType, MemoryNodeReader, Origin, SignerKey,
     build_consistency_proof, leaf_hash,
 };
+use sightline_witness::state::rocks::RocksStore;
+use sightline_witness::state::{StoredCheckpoint, WitnessStore};
 
 const ORIGINS: usize = 64;
 const STEPS: u64 = 100;
@@ -95,6 +111,101 @@ async fn drive(client: &reqwest::Client, url: &str, work: Vec<Vec<Vec<u8>>>) -> 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
+}
+
+/// Writes per second of ORIGINS threads writing STEPS rows each, every
+/// write a synced put.
+fn rocksdb_synced_puts(dir: &std::path::Path) -> f64 {
+    let db = std::sync::Arc::new(rocksdb::DB::open_default(dir).expect("open"));
+    let value = vec![7u8; 400];
+    let start = Instant::now();
+    let threads: Vec<_> = (0..ORIGINS)
+        .map(|origin| {
+            let (db, value) = (db.clone(), value.clone());
+            std::thread::spawn(move || {
+                let mut wo = rocksdb::WriteOptions::default();
+                wo.set_sync(true);
+                for step in 0..STEPS {
+                    let key = format!("bench.example/log{origin}");
+                    let mut row = value.clone();
+                    row.extend_from_slice(&step.to_be_bytes());
+                    db.put_opt(key, row, &wo).expect("put");
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("writer");
+    }
+    per_second(ORIGINS as u64 * STEPS, start)
+}
+
+/// Writes per second when each step writes one row per origin in one
+/// synced batch: ORIGINS writes per fsync.
+fn rocksdb_batches(dir: &std::path::Path) -> f64 {
+    let db = rocksdb::DB::open_default(dir).expect("open");
+    let value = vec![7u8; 400];
+    let mut wo = rocksdb::WriteOptions::default();
+    wo.set_sync(true);
+    let start = Instant::now();
+    for step in 0..STEPS {
+        let mut batch = rocksdb::WriteBatch::default();
+        for origin in 0..ORIGINS {
+            let mut row = value.clone();
+            row.extend_from_slice(&step.to_be_bytes());
+            batch.put(format!("bench.example/log{origin}"), row);
+        }
+        db.write_opt(batch, &wo).expect("write");
+    }
+    per_second(ORIGINS as u64 * STEPS, start)
+}
+
+fn per_second(count: u64, start: Instant) -> f64 {
+    // A few thousand writes: exact in f64.
+    #[allow(clippy::cast_precision_loss)]
+    let count = count as f64;
+    count / start.elapsed().as_secs_f64()
+}
+
+/// Compare-and-swaps per second on a fresh `RocksStore`: ORIGINS tasks,
+/// each moving its origin from size 1 to 1 + STEPS, every swap a new root
+/// (so synced). The heads are built before the clock starts; the store
+/// checks neither roots nor log signatures.
+async fn store_swaps(dir: &std::path::Path, logs: &[Log]) -> f64 {
+    let store = std::sync::Arc::new(RocksStore::open(dir).await.expect("open store"));
+    let head = |log: &Log, size: u64| {
+        let origin = Origin::new(log.key.name().as_str()).expect("origin");
+        let root = Hash::new([u8::try_from(size % 251).expect("small"); 32]);
+        let cp = Checkpoint::new(origin, size, root).expect("checkpoint");
+        let note = sign_checkpoint_bytes(&cp, &log.key).expect("sign");
+        StoredCheckpoint::new(cp, note, size).expect("stored")
+    };
+    for log in logs {
+        store
+            .compare_and_swap(0, head(log, 1))
+            .await
+            .expect("first");
+    }
+    let work: Vec<Vec<StoredCheckpoint>> = logs
+        .iter()
+        .map(|log| (2..2 + STEPS).map(|size| head(log, size)).collect())
+        .collect();
+    let start = Instant::now();
+    let tasks: Vec<_> = work
+        .into_iter()
+        .map(|heads| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for (old, new) in (1..).zip(heads) {
+                    store.compare_and_swap(old, new).await.expect("swap");
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("task");
+    }
+    per_second(ORIGINS as u64 * STEPS, start)
 }
 
 fn free_port() -> u16 {
@@ -183,8 +294,13 @@ async fn main() {
     drive(&client, &url, first).await;
 
     let (mut advance, mut fresh, mut reference) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut rocks_put, mut rocks_batch, mut store) = (Vec::new(), Vec::new(), Vec::new());
     let mut size = 1;
-    for _ in 0..RUNS {
+    for run in 0..RUNS {
+        let raw_dir = dir.path().join(format!("raw-rocksdb-{run}"));
+        rocks_put.push(rocksdb_synced_puts(&raw_dir.join("put")));
+        rocks_batch.push(rocksdb_batches(&raw_dir.join("batch")));
+        store.push(store_swaps(&raw_dir.join("store"), &logs).await);
         let work: Vec<Vec<Vec<u8>>> = logs
             .iter_mut()
             .map(|l| (size..size + STEPS).map(|s| l.request(s, s + 1)).collect())
@@ -210,5 +326,14 @@ async fn main() {
     println!(
         "  raw axum reference        {:>9.0} req/s",
         median(reference)
+    );
+    println!("  store CAS (no HTTP)       {:>9.0} swaps/s", median(store));
+    println!(
+        "  rocksdb synced put        {:>9.0} writes/s",
+        median(rocks_put)
+    );
+    println!(
+        "  rocksdb batch/{ORIGINS}         {:>9.0} writes/s",
+        median(rocks_batch)
     );
 }

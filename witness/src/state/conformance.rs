@@ -17,7 +17,8 @@ pub(crate) fn stored(size: u64, history: u8) -> StoredCheckpoint {
     stored_for("example.com/log42", size, history, size)
 }
 
-fn stored_for(origin: &str, size: u64, history: u8, time: u64) -> StoredCheckpoint {
+/// Like [`stored`], for any origin and cosignature time.
+pub(crate) fn stored_for(origin: &str, size: u64, history: u8, time: u64) -> StoredCheckpoint {
     let leaves: Vec<_> = (0..size)
         .map(|i| leaf_hash(&[&[history][..], &i.to_be_bytes()].concat()))
         .collect();

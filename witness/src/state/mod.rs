@@ -22,6 +22,7 @@ use crate::error::WitnessError;
 
 #[cfg(test)]
 pub(crate) mod conformance;
+pub mod group;
 #[cfg(any(test, feature = "test-util"))]
 pub mod memory;
 pub mod rocks;

@@ -9,7 +9,13 @@
 //! lock around "read the stored size, compare, write": RocksDB is opened by
 //! one process only (its `LOCK` file), so under that lock the cached head is
 //! the stored head, and the compare-and-swap is atomic. Different origins
-//! never wait for each other, and their synced writes share WAL syncs.
+//! never wait for each other for the compare. Synced head writes go through
+//! one [`GroupCommit`] writer (unsynced ones, for freshness requests, are
+//! written at once): the swaps of different origins that arrive while
+//! a synced write is in flight are written as one `WriteBatch`, synced once,
+//! and each caller returns only after the batch holding its write is
+//! durable. An origin's lock is held until its write is committed, so a
+//! batch never holds two writes for one origin.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -18,6 +24,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rocksdb::{ColumnFamilyDescriptor, DB, IteratorMode, Options, WriteBatch, WriteOptions};
 use sightline_proofs::Origin;
 
+use super::group::{GroupCommit, Outcome};
 use super::{Evidence, MAX_EVIDENCE, StoredCheckpoint, WitnessStore};
 use crate::error::WitnessError;
 
@@ -39,9 +46,39 @@ enum Slot {
     Known(Option<StoredCheckpoint>),
 }
 
+/// One head write for the group-commit writer.
+struct HeadWrite {
+    /// The origin's bytes, the row key.
+    origin: Vec<u8>,
+    /// [`StoredCheckpoint::encode`].
+    value: Vec<u8>,
+    /// Whether the write must be synced (it changes the size or root).
+    sync: bool,
+}
+
+/// Writes a group of head writes as one atomic `WriteBatch`, synced if any
+/// of them must be.
+fn commit_heads(db: &DB, group: &[HeadWrite]) -> Outcome {
+    let heads = cf(db, CF_HEADS).map_err(|e| e.to_string())?;
+    let mut batch = WriteBatch::default();
+    for write in group {
+        batch.put_cf(heads, &write.origin, &write.value);
+    }
+    let mut wo = WriteOptions::default();
+    wo.set_sync(group.iter().any(|w| w.sync));
+    // Crash window: RocksDB applies the batch atomically on recovery, so
+    // after a crash each origin holds its old or its new head, never a mix,
+    // and no cosignature for any new head in the batch has left the process.
+    db.write_opt(batch, &wo).map_err(|e| e.to_string())
+}
+
 /// The RocksDB witness store.
 pub struct RocksStore {
     db: Arc<DB>,
+    // Dropping the writer finishes its queue and joins its thread, which
+    // holds the other handle on `db`: once the store is dropped, the
+    // database is closed and can be opened again.
+    writer: GroupCommit<HeadWrite>,
     slots: Mutex<HashMap<Origin, Arc<tokio::sync::Mutex<Slot>>>>,
     // Number of evidence records held; the lock also orders inserts.
     evidence_count: tokio::sync::Mutex<usize>,
@@ -119,8 +156,13 @@ impl RocksStore {
             Ok((db, evidence))
         })
         .await?;
+        let db = (Arc::new(db.0), db.1);
+        let for_writer = db.0.clone();
+        let writer =
+            GroupCommit::start(move |group: &[HeadWrite]| commit_heads(&for_writer, group))?;
         Ok(Self {
-            db: Arc::new(db.0),
+            db: db.0,
+            writer,
             slots: Mutex::new(HashMap::new()),
             evidence_count: tokio::sync::Mutex::new(db.1),
         })
@@ -206,25 +248,38 @@ impl WitnessStore for RocksStore {
         // Until the write returns its outcome is unknown: if it fails, the
         // next caller re-reads the database rather than trusting the cache.
         *slot = Slot::Unknown;
-        let db = self.db.clone();
-        blocking(move || {
-            // The lock moves into the write task. If the caller's future is
-            // dropped (the client went away), no other request for this
-            // origin can read the old head and write after us: it waits
-            // until this write has finished.
+        let write = HeadWrite {
+            origin: origin.as_str().as_bytes().to_vec(),
+            value: new.encode(),
+            sync,
+        };
+        if !sync {
+            // Nothing to share: an unsynced write costs no fsync, so it is
+            // written at once rather than queued behind a group's fsync.
+            let db = self.db.clone();
+            return blocking(move || {
+                // The lock moves into the write task, as below.
+                let mut slot = slot;
+                commit_heads(&db, &[write]).map_err(WitnessError::Storage)?;
+                *slot = Slot::Known(Some(new));
+                Ok(())
+            })
+            .await;
+        }
+        let (tell, told) = tokio::sync::oneshot::channel();
+        // The lock moves into the writer's callback. If the caller's future
+        // is dropped (the client went away), no other request for this
+        // origin can read the old head and write after us: it waits until
+        // this write has been committed.
+        self.writer.submit(write, move |outcome: Outcome| {
             let mut slot = slot;
-            let mut wo = WriteOptions::default();
-            wo.set_sync(sync);
-            let mut batch = WriteBatch::default();
-            batch.put_cf(cf(&db, CF_HEADS)?, origin.as_str().as_bytes(), new.encode());
-            // Crash window: RocksDB applies the batch atomically on recovery,
-            // so after a crash the old or the new head is stored, never a
-            // mix; no cosignature for the new head has left the process.
-            db.write_opt(batch, &wo).map_err(storage)?;
-            *slot = Slot::Known(Some(new));
-            Ok(())
-        })
-        .await
+            if outcome.is_ok() {
+                *slot = Slot::Known(Some(new));
+            }
+            drop(slot);
+            let _ = tell.send(outcome);
+        })?;
+        told.await.map_err(storage)?.map_err(WitnessError::Storage)
     }
 
     async fn record_evidence(&self, evidence: Evidence) -> Result<bool, WitnessError> {
@@ -288,6 +343,65 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = RocksStore::open(dir.path()).await.expect("open");
         conformance::run_concurrent(Arc::new(store)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_swaps_for_many_origins_all_land_and_a_conflict_is_refused() {
+        const ORIGINS: usize = 64;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let origin = |i: usize| format!("example.com/group{i}");
+        let store = Arc::new(RocksStore::open(dir.path()).await.expect("open"));
+        for i in 0..ORIGINS {
+            store
+                .compare_and_swap(0, conformance::stored_for(&origin(i), 2, 1, 2))
+                .await
+                .expect("first head");
+        }
+        // Every origin advances 2 -> 5 at once; origin 0 also gets a second
+        // swap from 2, racing the first: exactly one of the two wins.
+        let mut tasks = Vec::new();
+        for i in 0..ORIGINS {
+            let store = store.clone();
+            let new = conformance::stored_for(&origin(i), 5, 1, 5);
+            tasks.push(tokio::spawn(async move {
+                (5, store.compare_and_swap(2, new).await)
+            }));
+        }
+        let rival = conformance::stored_for(&origin(0), 7, 1, 7);
+        let racing = store.clone();
+        tasks.push(tokio::spawn(async move {
+            (7, racing.compare_and_swap(2, rival).await)
+        }));
+        let mut origin0 = Vec::new();
+        let mut landed = 0;
+        for (i, task) in tasks.into_iter().enumerate() {
+            let (size, outcome) = task.await.expect("join");
+            if i == 0 || i == ORIGINS {
+                origin0.push((size, outcome));
+            } else {
+                outcome.expect("a swap for its own origin");
+                landed += 1;
+            }
+        }
+        assert_eq!(landed, ORIGINS - 1);
+        let winner = match origin0.as_slice() {
+            [(w, Ok(())), (_, Err(WitnessError::Conflict { known_size }))]
+            | [(_, Err(WitnessError::Conflict { known_size })), (w, Ok(()))]
+                if known_size == w =>
+            {
+                *w
+            }
+            other => panic!("exactly one swap for origin 0 must win: {other:?}"),
+        };
+
+        // Durable: a reopened store reads every new head.
+        drop(store);
+        let store = RocksStore::open(dir.path()).await.expect("reopen");
+        for i in 0..ORIGINS {
+            let o = Origin::new(&origin(i)).expect("origin");
+            let head = store.latest(&o).await.expect("latest").expect("head");
+            assert_eq!(head.size(), if i == 0 { winner } else { 5 }, "{o:?}");
+        }
     }
 
     #[tokio::test]
