@@ -252,7 +252,8 @@ fn admission_status(e: &ProofsError) -> StatusCode {
         | P::KeyAlreadyRetired
         | P::KeyAlreadyRevoked
         | P::PatternAlreadyPaused
-        | P::PatternNotPaused => StatusCode::CONFLICT,
+        | P::PatternNotPaused
+        | P::StateEntryFull { .. } => StatusCode::CONFLICT,
         _ => StatusCode::BAD_REQUEST,
     }
 }

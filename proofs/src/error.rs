@@ -780,6 +780,18 @@ pub enum ProofsError {
     /// A state record was submitted; only the log writes them.
     #[error("state records are written by the log, not submitted")]
     StateNotAdmissible,
+    /// Admitting the record would make the log's state entry, which lists
+    /// every key ever enrolled and every retirement, revocation and pause,
+    /// larger than an entry may be.
+    #[error(
+        "admitting this record would make the state entry {size} bytes, over the {limit}-byte entry limit"
+    )]
+    StateEntryFull {
+        /// The state entry's size with this record, signature line included.
+        size: usize,
+        /// The entry size limit.
+        limit: usize,
+    },
     /// `apply` was given an admission made for another index.
     #[error("admission was made for index {admitted}, applied at {index}")]
     AdmittedIndexMismatch {

@@ -86,10 +86,19 @@ use alloc::vec::Vec;
 
 use crate::note::{KeyType, Note, SignerKey, VerifierKey, find_key};
 use crate::record::{
-    KeyAction, KeyRecord, KeyRole, KeyStatus, Pattern, Record, Release, Rollout, SignedRecord,
-    StateRecord, Timestamp,
+    KeyAction, KeyRecord, KeyRole, KeyStatus, MAX_ENTRY_LEN, Pattern, Record, Release, Rollout,
+    SignedRecord, StateRecord, Timestamp,
 };
 use crate::{Hash, ProofsError};
+
+/// The largest index a state entry can name (a checkpoint's size is at most
+/// `i64::MAX`); admission sizes the state entry with it, as the widest case.
+const MAX_STATE_INDEX: u64 = i64::MAX as u64 - 1;
+
+/// Room left in a state entry for the log's signature line: the em dash,
+/// the key name (the log's origin), the 92 base64 characters of key hash
+/// and signature, and separators. 1 KiB covers any origin a log would use.
+const STATE_SIGNATURE_RESERVE: usize = 1024;
 
 /// The log's configuration for admission: root keys, their threshold, and
 /// the clock skew allowed between a record's `issued` and the log's clock.
@@ -541,11 +550,39 @@ impl LogState {
             Record::State(_) => return Err(ProofsError::StateNotAdmissible),
         };
         self.check_transition(record)?;
+        self.check_state_room(record, index_if_appended)?;
         Ok(Admitted {
             index: index_if_appended,
             entry: signed,
             signers,
         })
+    }
+
+    /// The state entry lists every key ever enrolled and every retirement,
+    /// revocation and pause (DESIGN §4), and no entry may exceed
+    /// [`MAX_ENTRY_LEN`]. A record that would grow the state entry past
+    /// that is refused at admission, so that the log never commits a round
+    /// whose state entry it cannot write (which would stop all sequencing).
+    /// The size is measured for the largest index and with room for the
+    /// log's signature line.
+    fn check_state_room(&self, record: &Record, index: u64) -> Result<(), ProofsError> {
+        if !matches!(record, Record::Key(_) | Record::Pause(_)) {
+            return Ok(());
+        }
+        let mut next = self.clone();
+        next.change(record, index)?;
+        let widest = next.state_record(MAX_STATE_INDEX, record.issued())?;
+        let size = Record::State(widest)
+            .to_text()
+            .len()
+            .saturating_add(STATE_SIGNATURE_RESERVE);
+        if size > MAX_ENTRY_LEN {
+            return Err(ProofsError::StateEntryFull {
+                size,
+                limit: MAX_ENTRY_LEN,
+            });
+        }
+        Ok(())
     }
 
     /// Applies an admitted entry at `index`: enrolments, retirements,
@@ -576,6 +613,11 @@ impl LogState {
         }
         let record = admitted.record();
         self.check_transition(record)?;
+        self.change(record, index)
+    }
+
+    /// The state change `record` at `index` makes, once allowed.
+    fn change(&mut self, record: &Record, index: u64) -> Result<(), ProofsError> {
         match record {
             Record::Key(k) => match (k.action(), k.enrolment()) {
                 (KeyAction::Enrol, Some(enrolment)) => {
