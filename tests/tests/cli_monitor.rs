@@ -349,3 +349,33 @@ fn a_fork_is_caught_at_the_same_size_and_when_growing() {
     assert_eq!(kind, "inconsistent_checkpoint");
     assert_eq!(index, fork.entries.len() as u64);
 }
+
+#[test]
+fn a_log_longer_than_a_bundle_is_followed_across_bundles_and_resumed_mid_bundle() {
+    let s = Scene::new();
+    let mut log = s.log;
+    let pause_many = |log: &mut FakeLog, from: usize, count: usize| {
+        for i in from..from + count {
+            let pause = Record::Pause(Pause::new(
+                Pattern::new(&format!("acme/fleet-{i}/*")).expect("pattern"),
+                Reason::new("drill").expect("reason"),
+                time(),
+            ));
+            log.admit(&pause, &[&s.root]);
+        }
+        log.close_round(None);
+    };
+    // 256 pauses and a state entry: one full bundle and one entry more.
+    pause_many(&mut log, 0, 256);
+    log.publish(log.entries.len());
+    let first = monitor(&s.server.url, &s.policy, &s.state, &[]);
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    assert_eq!(entries_read(&first), 257);
+    // The next run starts inside the second bundle.
+    pause_many(&mut log, 256, 30);
+    log.publish(log.entries.len());
+    let second = monitor(&s.server.url, &s.policy, &s.state, &[]);
+    assert_eq!(second.status.code(), Some(0), "{second:?}");
+    assert_eq!(entries_read(&second), 31);
+    assert_eq!(stdout(&second), "");
+}
