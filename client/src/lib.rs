@@ -13,13 +13,16 @@
 //!
 //! The core is `no_std` + `alloc`: it reads no clock and does no I/O. The
 //! default `std` feature adds [`measure_file`], atomic trusted-state files
-//! ([`trusted_state::load`], [`trusted_state::store`]) and the `sightline`
-//! command.
+//! ([`trusted_state::load`], [`trusted_state::store`]), the `sightline`
+//! command, and the operator tools behind its `submit`, `audit` and
+//! `monitor` subcommands: `tlog` (fetching a log through tlog-tiles and
+//! verifying it against a policy), `audit` (attribution timelines) and
+//! `monitor` (following a log and reporting rule violations).
 //!
 //! ## Out of scope
 //! Parsing and cryptography live in [`sightline_proofs`], which this crate
-//! re-exports as [`proofs`]. Fetching bundles, installing images and
-//! watching the log (monitors) are not done here.
+//! re-exports as [`proofs`]. Installing images is not done here, and the
+//! device path never fetches anything: bundles reach it by other means.
 //!
 //! ```
 //! use sightline_client::{ArtifactHasher, TrustedState};

@@ -27,6 +27,8 @@ struct Story {
     rollout: u64,
     pause: u64,
     revoke: u64,
+    resume: u64,
+    retire: u64,
 }
 
 fn write_policy(dir: &Path, log_vkey: &str, root: &str) -> PathBuf {
@@ -102,6 +104,23 @@ fn story(dir: &Path) -> Story {
         ],
         &[&root],
     );
+    let (resume, _) = p.publish(
+        "resume",
+        &[
+            "--target",
+            "acme/thermostat/t3",
+            "--reason",
+            "fixed in 1.4.3",
+        ],
+        &[&root],
+    );
+    let (retire, _) = p.publish(
+        "key",
+        &[
+            "--action", "retire", "--vkey", &bob.vkey, "--role", "approver", "--owner", "bob",
+        ],
+        &[&root],
+    );
     Story {
         log,
         policy,
@@ -118,6 +137,8 @@ fn story(dir: &Path) -> Story {
         rollout,
         pause,
         revoke,
+        resume,
+        retire,
     }
 }
 
@@ -187,6 +208,9 @@ fn check_release_text(s: &Story) {
     let (at_approver, approver) = field(&lines, at_approval, 4, "approver");
     assert_eq!(approver, s.bob.vkey);
     assert_eq!(field(&lines, at_approver, 6, "owner").1, "bob");
+    let (at_retire, retired) = field(&lines, at_approver, 6, "retired");
+    assert_eq!(retired, format!("index {}", s.retire));
+    assert_eq!(field(&lines, at_retire, 8, "by").1, s.root.vkey);
     let (at_rollout, rollout) = field(&lines, at_release, 2, "rollout");
     assert_eq!(
         rollout,
@@ -200,6 +224,13 @@ fn check_release_text(s: &Story) {
     );
     assert_eq!(field(&lines, at_pause, 4, "reason").1, "boot loop");
     assert_eq!(field(&lines, at_pause, 4, "signed by").1, s.dave.vkey);
+    let (at_resume, resume) = field(&lines, at_release, 2, "resume");
+    assert_eq!(
+        resume,
+        format!("index {}, target acme/thermostat/t3", s.resume)
+    );
+    assert_eq!(field(&lines, at_resume, 4, "reason").1, "fixed in 1.4.3");
+    assert_eq!(field(&lines, at_resume, 4, "signed by").1, s.root.vkey);
     assert!(!text.contains("refused: "), "an honest log: {text}");
 }
 
@@ -248,6 +279,8 @@ fn check_release_json(s: &Story) {
     assert_eq!(approval["key"]["vkey"], s.bob.vkey.as_str());
     assert_eq!(approval["key"]["owner"], "bob");
     assert_eq!(approval["key"]["role"], "approver");
+    assert_eq!(approval["key"]["retired"]["index"], s.retire);
+    assert!(approval["key"]["revoked"].is_null());
     let rollout = &release["rollouts"][0];
     assert_eq!(rollout["index"], s.rollout);
     assert_eq!(rollout["targets"][0], "acme/thermostat/t3");
@@ -258,6 +291,11 @@ fn check_release_json(s: &Story) {
     assert_eq!(pause["target"], "acme/thermostat/t3");
     assert_eq!(pause["reason"], "boot loop");
     assert_eq!(pause["signed_by"][0], s.dave.vkey.as_str());
+    let resume = &release["pauses"][1];
+    assert_eq!(resume["index"], s.resume);
+    assert_eq!(resume["action"], "resume");
+    assert_eq!(resume["signed_by"][0], s.root.vkey.as_str());
+    assert_eq!(release["pauses"].as_array().expect("list").len(), 2);
     assert!(json["refused"].as_array().expect("list").is_empty());
 }
 
@@ -288,12 +326,13 @@ fn check_listings(s: &Story) {
         format!("approves release {} as security", s.release)
     );
 
-    // The root key signed the four enrolments and the revocation.
+    // The root key signed the four enrolments, the revocation, the resume
+    // and the retirement.
     let out = audit(s, &["--key", &s.root.vkey, "--json"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(json["keys"][0]["role"], "root");
-    assert_eq!(json["signed"].as_array().expect("list").len(), 5);
+    assert_eq!(json["signed"].as_array().expect("list").len(), 7);
 }
 
 #[test]

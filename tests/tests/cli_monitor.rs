@@ -349,3 +349,94 @@ fn a_fork_is_caught_at_the_same_size_and_when_growing() {
     assert_eq!(kind, "inconsistent_checkpoint");
     assert_eq!(index, fork.entries.len() as u64);
 }
+
+#[test]
+fn a_log_longer_than_a_bundle_is_followed_across_bundles_and_resumed_mid_bundle() {
+    let s = Scene::new();
+    let mut log = s.log;
+    let pause_many = |log: &mut FakeLog, from: usize, count: usize| {
+        for i in from..from + count {
+            let pause = Record::Pause(Pause::new(
+                Pattern::new(&format!("acme/fleet-{i}/*")).expect("pattern"),
+                Reason::new("drill").expect("reason"),
+                time(),
+            ));
+            log.admit(&pause, &[&s.root]);
+        }
+        log.close_round(None);
+    };
+    // 256 pauses and a state entry: one full bundle and one entry more.
+    pause_many(&mut log, 0, 256);
+    log.publish(log.entries.len());
+    let first = monitor(&s.server.url, &s.policy, &s.state, &[]);
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    assert_eq!(entries_read(&first), 257);
+    // The next run starts inside the second bundle.
+    pause_many(&mut log, 256, 30);
+    log.publish(log.entries.len());
+    let second = monitor(&s.server.url, &s.policy, &s.state, &[]);
+    assert_eq!(second.status.code(), Some(0), "{second:?}");
+    assert_eq!(entries_read(&second), 31);
+    assert_eq!(stdout(&second), "");
+}
+
+#[test]
+fn without_once_the_monitor_keeps_polling_and_reports_new_violations() {
+    use std::io::{BufRead as _, BufReader};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let mut s = Scene::new();
+    let mallory = key("mallory", 9);
+    let first = s.log.force(&release("6.6.6"), &[&mallory]);
+    s.log.close_round(None);
+    s.publish();
+
+    let mut child = CLIENT
+        .command()
+        .args([
+            "monitor",
+            "--interval",
+            "1",
+            "--log",
+            &s.server.url,
+            "--policy",
+        ])
+        .arg(&s.policy)
+        .arg("--state")
+        .arg(&s.state)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sightline monitor");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let next_alert = || {
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("an alert line in time");
+        let json: serde_json::Value = serde_json::from_str(&line).expect("JSON");
+        (
+            json["alert"].as_str().expect("alert").to_owned(),
+            json["index"].as_u64().expect("index"),
+        )
+    };
+    assert_eq!(next_alert(), ("inadmissible_record".to_owned(), first));
+
+    // A later violation is found by a later poll, from the saved position.
+    let second = s.log.force(&release("6.6.7"), &[&mallory]);
+    s.log.close_round(None);
+    s.publish();
+    assert_eq!(next_alert(), ("inadmissible_record".to_owned(), second));
+
+    let _ = child.kill();
+    let _ = child.wait();
+}

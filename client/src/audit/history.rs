@@ -114,3 +114,81 @@ impl History {
         keys.into_iter().map(|(_, k)| k)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sightline_proofs::note::{KeyName, KeyType, SignerKey};
+    use sightline_proofs::record::{Pattern, Pause, Reason, SignedRecord};
+    use sightline_proofs::state::LogState;
+
+    fn key(name: &str, seed: u8) -> SignerKey {
+        SignerKey::from_seed(
+            KeyName::new(name).expect("name"),
+            KeyType::Ed25519,
+            [seed; 32],
+        )
+        .expect("key")
+    }
+
+    #[test]
+    fn entries_take_the_time_of_the_next_state_entry() {
+        let root = key("root", 1);
+        let log = key("example.com/log", 2);
+        let pause = |target: &str, at: u64| {
+            let record = Record::Pause(Pause::new(
+                Pattern::new(target).expect("pattern"),
+                Reason::new("drill").expect("reason"),
+                Timestamp::from_unix(at).expect("time"),
+            ));
+            SignedRecord::sign(&record, &[&root])
+                .expect("sign")
+                .to_bytes()
+        };
+        // Replays the honest state alongside, to sign truthful state entries.
+        let mut honest = Replay::new(
+            vec![root.verifier()],
+            1,
+            log.verifier(),
+            LogState::new(),
+            BTreeMap::new(),
+        )
+        .expect("replay");
+        let mut entries = Vec::new();
+        let push_state = |entries: &mut Vec<Vec<u8>>, honest: &Replay, at: u64| {
+            let index = entries.len() as u64;
+            let state = honest
+                .state()
+                .sign_state_entry(index, Timestamp::from_unix(at).expect("time"), &log)
+                .expect("state");
+            entries.push(state.to_bytes());
+        };
+        for (target, at) in [("acme/a", 100), ("acme/b", 101)] {
+            let entry = pause(target, at);
+            let index = entries.len() as u64;
+            assert!(matches!(honest.step(index, &entry), Step::Admitted(_)));
+            entries.push(entry);
+        }
+        push_state(&mut entries, &honest, 200);
+        let late = pause("acme/c", 300);
+        assert!(matches!(honest.step(3, &late), Step::Admitted(_)));
+        entries.push(late);
+
+        let fresh = Replay::new(
+            vec![root.verifier()],
+            1,
+            log.verifier(),
+            LogState::new(),
+            BTreeMap::new(),
+        )
+        .expect("replay");
+        let history = History::replay(&entries, fresh);
+        assert_eq!(history.entries().len(), 3);
+        assert!(history.refused().is_empty());
+        let t200 = Timestamp::from_unix(200).ok();
+        assert_eq!(history.integrated(0), t200);
+        assert_eq!(history.integrated(1), t200);
+        assert_eq!(history.integrated(2), t200);
+        assert_eq!(history.integrated(3), None, "no state entry after it yet");
+    }
+}

@@ -44,7 +44,8 @@ pub struct MonitorArgs {
 /// Runs the command. With `--once`: [`EXIT_ACCEPTED`] when no alert was
 /// printed, [`EXIT_REFUSED`] when any was, [`EXIT_ERROR`] when the log or
 /// an input could not be used (one stderr line). Without it, it polls
-/// until interrupted, and returns only on an error.
+/// until interrupted: a failed poll prints one line and is retried; it
+/// returns only when the policy, the state file or stdout is unusable.
 ///
 /// Spec: DESIGN §8, issue #6 item 3.
 pub fn run(args: &MonitorArgs) -> u8 {
@@ -72,15 +73,29 @@ fn follow(args: &MonitorArgs) -> Result<bool, ToolError> {
     let mut alerted = false;
     loop {
         let bar = progress_bar();
-        let checked = monitor::check(&client, &policy, saved.take(), &expect, |done, total| {
+        // The saved position is kept until a step succeeds, so that a
+        // polling monitor survives a log that is briefly unreachable.
+        let result = monitor::check(&client, &policy, saved.clone(), &expect, |done, total| {
             if let Some(bar) = &bar {
                 bar.set_length(total);
                 bar.set_position(done);
             }
-        })?;
+        });
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
+        let checked = match result {
+            Ok(checked) => checked,
+            Err(e) if !args.once => {
+                eprintln!(
+                    "sightline monitor: {e} (trying again in {} s)",
+                    args.interval.max(1)
+                );
+                std::thread::sleep(Duration::from_secs(args.interval.max(1)));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let mut out = std::io::stdout().lock();
         for alert in &checked.alerts {
             // A closed stdout cannot report anything more; stop then.

@@ -37,3 +37,23 @@ impl Alert {
         serde_json::to_string(self).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_alert_is_one_json_line_with_snake_case_kind() {
+        let alert = Alert {
+            alert: AlertKind::InconsistentCheckpoint,
+            index: 7,
+            detail: "a \"fork\"\nhere".to_owned(),
+        };
+        let line = alert.to_json_line();
+        assert!(!line.contains('\n'));
+        assert_eq!(
+            line,
+            r#"{"alert":"inconsistent_checkpoint","index":7,"detail":"a \"fork\"\nhere"}"#
+        );
+    }
+}

@@ -14,12 +14,12 @@ use std::collections::BTreeMap;
 
 use sightline_proofs::record::Record;
 use sightline_proofs::state::LogState;
-use sightline_proofs::{Policy, TileBuilder};
+use sightline_proofs::{Hash, Policy, TileBuilder, leaf_hash};
 
 pub use alert::{Alert, AlertKind};
 pub use state_file::SavedPosition;
 
-use crate::tlog::fetch::{Consistency, check_consistency, extend_and_check, fetch_entries};
+use crate::tlog::fetch::{Consistency, check_consistency, for_each_entry};
 use crate::tlog::{self, LogClient, Replay, Step, ToolError};
 
 /// What the monitor checks beyond the admission rules.
@@ -99,11 +99,6 @@ pub fn check(
     };
     let mut tree = tree;
     let total = new_root.size() - from;
-    progress(0, total);
-    let entries = fetch_entries(client, from, new_root.size(), new_root.size(), |done| {
-        progress(done, total);
-    })?;
-    extend_and_check(&mut tree, &entries, &new_root)?;
     let mut replay = Replay::new(
         policy.roots().to_vec(),
         policy.root_threshold(),
@@ -111,11 +106,33 @@ pub fn check(
         state,
         releases,
     )?;
+    // Replay bundle by bundle so that memory stays bounded; nothing derived
+    // here is reported or saved unless the entries rebuild the signed root.
     let mut alerts = Vec::new();
-    for (index, entry) in (from..).zip(&entries) {
-        if let Some(alert) = judge(index, replay.step(index, entry), &replay, expect) {
-            alerts.push(alert);
-        }
+    progress(0, total);
+    for_each_entry(
+        client,
+        from,
+        new_root.size(),
+        new_root.size(),
+        |first, entries| {
+            let leaves: Vec<Hash> = entries.iter().map(|e| leaf_hash(e)).collect();
+            tree.append(&leaves)
+                .map_err(|_| ToolError::EntriesMismatch {
+                    size: new_root.size(),
+                })?;
+            for (index, entry) in (first..).zip(entries) {
+                let step = replay.step(index, entry);
+                alerts.extend(judge(index, step, &replay, expect));
+            }
+            progress(first + entries.len() as u64 - from, total);
+            Ok(())
+        },
+    )?;
+    if tree.root() != new_root {
+        return Err(ToolError::EntriesMismatch {
+            size: new_root.size(),
+        });
     }
     let checkpoint = verified.checkpoint().clone();
     Ok(Checked {

@@ -205,3 +205,65 @@ fn file_error(path: &Path, e: &std::io::Error) -> ToolError {
         cause: e.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sightline_proofs::note::{KeyName, KeyType, SignerKey};
+    use sightline_proofs::{Origin, leaf_hash, sign_checkpoint};
+
+    fn position(leaves: u32) -> SavedPosition {
+        let key = SignerKey::from_seed(
+            KeyName::new("example.com/log").expect("name"),
+            KeyType::Ed25519,
+            [5; 32],
+        )
+        .expect("key");
+        let hashes: Vec<Hash> = (0..leaves).map(|i| leaf_hash(&i.to_be_bytes())).collect();
+        let mut tree = TileBuilder::new();
+        tree.append(&hashes).expect("append");
+        let checkpoint = Checkpoint::new(
+            Origin::new("example.com/log").expect("origin"),
+            u64::from(leaves),
+            *tree.root().hash(),
+        )
+        .expect("checkpoint");
+        let note = sign_checkpoint(&checkpoint, &key).expect("sign");
+        SavedPosition {
+            checkpoint_note: note.to_bytes(),
+            checkpoint,
+            state: LogState::new(),
+            releases: BTreeMap::new(),
+            tree,
+        }
+    }
+
+    #[test]
+    fn a_position_round_trips_and_keeps_its_tree() {
+        let saved = position(300);
+        let bytes = saved.encode().expect("encode");
+        let parsed = SavedPosition::parse(&bytes).expect("parse");
+        assert_eq!(parsed.encode().expect("encode"), bytes);
+        assert_eq!(parsed.tree.root(), saved.tree.root());
+        assert_eq!(parsed.checkpoint, saved.checkpoint);
+    }
+
+    #[test]
+    fn tiles_of_another_tree_and_other_formats_are_refused() {
+        let bytes = position(300).encode().expect("encode");
+        let other = position(301).encode().expect("encode");
+        let mut form: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+        let theirs: serde_json::Value = serde_json::from_slice(&other).expect("json");
+        form["tiles"] = theirs["tiles"].clone();
+        let mixed = serde_json::to_vec(&form).expect("json");
+        let err = SavedPosition::parse(&mixed).expect_err("mixed");
+        assert!(err.contains("tiles do not match"), "{err}");
+
+        form["format"] = "something else".into();
+        let err =
+            SavedPosition::parse(&serde_json::to_vec(&form).expect("json")).expect_err("format");
+        assert!(err.contains("format"), "{err}");
+        assert!(SavedPosition::parse(b"{}").is_err());
+        assert!(SavedPosition::parse(b"").is_err());
+    }
+}

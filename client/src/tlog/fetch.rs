@@ -23,9 +23,7 @@ use super::{LogClient, ToolError};
 /// builder and compare roots ([`extend_and_check`]).
 ///
 /// # Errors
-/// Transport errors; [`ToolError::BadTile`] for a bundle that does not
-/// parse, [`ToolError::EntryBundleWidth`] for one with the wrong number of
-/// entries.
+/// As [`for_each_entry`].
 pub fn fetch_entries(
     client: &LogClient,
     from: u64,
@@ -33,10 +31,38 @@ pub fn fetch_entries(
     size: u64,
     mut progress: impl FnMut(u64),
 ) -> Result<Vec<Vec<u8>>, ToolError> {
-    let width = u64::from(TILE_WIDTH);
     let mut out = Vec::new();
+    for_each_entry(client, from, to, size, |_, entries| {
+        out.extend(entries.iter().map(|e| e.to_vec()));
+        progress(out.len() as u64);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Fetches entries `from..to` of the tree of `size` leaves one entry
+/// bundle at a time and hands each bundle's share to `visit` with the
+/// index of its first entry, so that a long catch-up holds one bundle in
+/// memory, not the log.
+///
+/// The entries are not authenticated: the caller appends their leaf
+/// hashes to a [`TileBuilder`] and trusts nothing it derived from them
+/// until the root matches the checkpoint's.
+///
+/// # Errors
+/// Transport errors; [`ToolError::BadTile`] for a bundle that does not
+/// parse, [`ToolError::EntryBundleWidth`] for one with the wrong number of
+/// entries; whatever `visit` returns.
+pub fn for_each_entry(
+    client: &LogClient,
+    from: u64,
+    to: u64,
+    size: u64,
+    mut visit: impl FnMut(u64, &[&[u8]]) -> Result<(), ToolError>,
+) -> Result<(), ToolError> {
+    let width = u64::from(TILE_WIDTH);
     if from >= to {
-        return Ok(out);
+        return Ok(());
     }
     for bundle in from / width..=(to - 1) / width {
         let tile = TileId::at_size(0, bundle, size).map_err(|error| ToolError::BadTile {
@@ -59,15 +85,16 @@ pub fn fetch_entries(
                 expected: tile.width(),
             });
         }
+        // The first and last bundles may hold entries outside `from..to`.
         let first = bundle * width;
-        for (index, entry) in (first..).zip(entries) {
-            if (from..to).contains(&index) {
-                out.push(entry.to_vec());
-            }
-        }
-        progress(out.len() as u64);
+        let skip = from.saturating_sub(first) as usize;
+        let keep = (to - first).min(width) as usize;
+        let wanted = entries
+            .get(skip..keep.min(entries.len()))
+            .unwrap_or_default();
+        visit(first + skip as u64, wanted)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Appends the leaf hashes of `entries` to `builder` and requires the new
