@@ -1,6 +1,8 @@
 //! Fuzzes admission (DESIGN §4): arbitrary entry bytes against a fixed log
 //! state with enrolled keys, a logged release and a pause. Admission must
-//! never panic, and whatever it admits must apply.
+//! never panic, whatever it admits must apply, and the pre-verified path
+//! (preverify on the same state or on an empty snapshot, then
+//! admit_preverified) must give exactly the same answer.
 
 #![no_main]
 
@@ -34,8 +36,8 @@ fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let roots = [key("root-a", 1), key("root-b", 2), key("root-c", 3)];
-        let rules = AdmissionRules::new(roots.iter().map(SignerKey::verifier).collect(), 2, 300)
-            .unwrap();
+        let rules =
+            AdmissionRules::new(roots.iter().map(SignerKey::verifier).collect(), 2, 300).unwrap();
         let ts = |s| Timestamp::from_unix(s).unwrap();
         let mut state = LogState::new();
         let mut releases = BTreeMap::new();
@@ -82,20 +84,39 @@ fn fixture() -> &'static Fixture {
             ts(NOW),
         )
         .unwrap();
-        append(&mut state, SignedRecord::sign(&Record::Release(release), &[&signer]).unwrap());
+        append(
+            &mut state,
+            SignedRecord::sign(&Record::Release(release), &[&signer]).unwrap(),
+        );
         let pause = Pause::new(
             Pattern::new("acme/lock/*").unwrap(),
             Reason::new("boot loop").unwrap(),
             ts(NOW),
         );
-        append(&mut state, SignedRecord::sign(&Record::Pause(pause), &[&roots[2]]).unwrap());
-        Fixture { state, rules, releases, next }
+        append(
+            &mut state,
+            SignedRecord::sign(&Record::Pause(pause), &[&roots[2]]).unwrap(),
+        );
+        Fixture {
+            state,
+            rules,
+            releases,
+            next,
+        }
     })
 }
 
 fuzz_target!(|data: &[u8]| {
     let f = fixture();
-    if let Ok(admitted) = f.state.admit(data, f.next, NOW, &f.rules, &f.releases) {
+    let direct = f.state.admit(data, f.next, NOW, &f.rules, &f.releases);
+    for snapshot in [&f.state, &LogState::new()] {
+        let preverified = snapshot.preverify(data, &f.rules).and_then(|p| {
+            f.state
+                .admit_preverified(p, f.next, NOW, &f.rules, &f.releases)
+        });
+        assert_eq!(direct, preverified, "the pre-verified path differs");
+    }
+    if let Ok(admitted) = direct {
         let mut state = f.state.clone();
         state
             .apply(f.next, &admitted)

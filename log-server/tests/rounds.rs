@@ -1,6 +1,8 @@
-//! When rounds close: as soon as the queue is drained, not at the age
-//! bound. The age bound here is an hour, so a sequencer that waited for it
-//! would never answer these submitters.
+//! Rounds on the sequencer with the in-memory store. When rounds close: as
+//! soon as the queue is drained, not at the age bound (an hour here, so a
+//! sequencer that waited for it would never answer these submitters). What
+//! reaches the round: a recent resubmission is answered from memory, and a
+//! signature by a key enrolled earlier in the same round is checked there.
 
 mod common;
 
@@ -8,9 +10,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::Fixture;
+use sightline_log_server::error::Error;
 use sightline_log_server::metrics::Metrics;
 use sightline_log_server::sequencer::{self, BatchLimits, SequencerConfig};
-use sightline_log_server::storage::memory::MemoryStore;
+use sightline_log_server::storage::FaultPoint;
+use sightline_log_server::storage::memory::{FaultMode, MemoryStore};
 use sightline_proofs::Origin;
 use sightline_proofs::state::AdmissionRules;
 
@@ -87,4 +91,77 @@ async fn concurrent_submitters_are_all_answered_in_drained_rounds() {
     assert_eq!(indices.len(), 32, "every release has its own index");
     let size = started.published.get().size;
     assert!(indices.iter().all(|i| *i >= base && *i < size));
+}
+
+#[tokio::test]
+async fn a_recent_resubmission_is_answered_without_reading_storage() {
+    let f = Fixture::new();
+    let store = MemoryStore::new();
+    let started = sequencer::start(
+        Arc::new(store.clone()),
+        config(&f),
+        Arc::new(Metrics::default()),
+    )
+    .await
+    .expect("start");
+    for entry in f.enrolments() {
+        started.handle.submit(entry).await.expect("enrol");
+    }
+    let release = f.release("again");
+    let first = started
+        .handle
+        .submit(release.clone())
+        .await
+        .expect("logged");
+    // From here the leaf index cannot be read: a submission that reached
+    // the sequencer's deduplication would fail its round.
+    store.inject(FaultPoint::LookupLeaves, FaultMode::Fail);
+    let again = started.handle.submit(release).await.expect("from memory");
+    assert_eq!(again, first);
+    // The fault was still armed, so nothing read the leaf index above.
+    assert!(matches!(
+        started.handle.submit(f.release("fresh")).await,
+        Err(Error::RoundFailed)
+    ));
+}
+
+#[tokio::test]
+async fn a_key_enrolled_earlier_in_the_same_round_signs_validly() {
+    let f = Fixture::new();
+    let started = sequencer::start(
+        Arc::new(MemoryStore::new()),
+        config(&f),
+        Arc::new(Metrics::default()),
+    )
+    .await
+    .expect("start");
+    let erin = common::key("erin-signing", 20);
+    let enrol = f.enrol(&erin, "signer", "erin", "acme/*");
+    let release = common::sign_text(&f.release_text("erin", "acme/thermostat/*"), &[&erin]);
+    // Erin's signature line over other text: it names erin but does not
+    // verify, so skipping the check would admit it.
+    let forged = String::from_utf8(common::sign_text(
+        &f.release_text("erin forged", "acme/thermostat/*"),
+        &[&erin],
+    ))
+    .expect("utf-8")
+    .replace("version 1.0.0", "version 9.9.9")
+    .into_bytes();
+    // On this single-threaded runtime both submissions are preverified
+    // (against a state without erin) and queued before the sequencer runs,
+    // so they form one round, in this order: the release's signature is
+    // checked by the sequencer against the key enrolled just before it.
+    let (enrolled, released, refused) = tokio::join!(
+        started.handle.submit(enrol),
+        started.handle.submit(release),
+        started.handle.submit(forged),
+    );
+    let enrolled = enrolled.expect("enrolled");
+    assert_eq!(released.expect("released").index, enrolled.index + 1);
+    assert!(matches!(
+        refused,
+        Err(Error::Admission(
+            sightline_proofs::ProofsError::BadSignature { .. }
+        ))
+    ));
 }
