@@ -11,7 +11,7 @@ use super::ToolError;
 const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 /// Largest answer read from a log: a full tile is 8 KiB, a full entry
 /// bundle at most 256 entries of at most 65,535 bytes each.
-const MAX_ANSWER_BYTES: u64 = 256 * (65_535 + 2) + 1;
+pub const MAX_ANSWER_BYTES: u64 = 256 * (65_535 + 2) + 1;
 /// Longest error body quoted in a message.
 const MAX_QUOTED: usize = 200;
 
