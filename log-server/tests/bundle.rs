@@ -7,7 +7,8 @@ mod common;
 use std::process::Command;
 
 use common::{Fixture, Server, binary, now, sign_text, time};
-use sightline_client::cli::bundle::{FetchFailure, fetch};
+use sightline_client::cli::bundle::fetch;
+use sightline_client::tlog::ToolError;
 use sightline_client::{TrustedState, VerifyError, measure_reader, verify_release};
 use sightline_proofs::bundle::Bundle;
 use sightline_proofs::checkpoint::Checkpoint;
@@ -89,9 +90,9 @@ fn url(server: &Server) -> String {
     format!("http://{}", server.addr)
 }
 
-fn not_installable(failure: FetchFailure) -> String {
+fn not_installable(failure: ToolError) -> String {
     match failure {
-        FetchFailure::NotInstallable { reason, .. } => reason,
+        ToolError::NotInstallable { reason, .. } => reason,
         other => panic!("expected 409, got {other:?}"),
     }
 }
@@ -173,9 +174,12 @@ fn a_fetched_bundle_verifies_and_refusals_are_404_and_409() {
 
     // No release with this digest: 404.
     let (_, unknown) = artifact(3);
-    assert_eq!(
-        fetch(&url(&server), &unknown, TARGET).expect_err("unknown"),
-        FetchFailure::NoRelease
+    assert!(
+        matches!(
+            fetch(&url(&server), &unknown, TARGET).expect_err("unknown"),
+            ToolError::NoSuchRelease { .. }
+        ),
+        "a 404"
     );
     // A target the rollout does not cover: 409.
     let refused = fetch(&url(&server), &digest, "acme/thermostat/t4").expect_err("t4");
@@ -361,9 +365,12 @@ fn bad_queries_and_an_unreachable_log_are_clear_errors() {
     let server = Server::start(dir.path(), &f.roots_toml());
     let (_, digest) = artifact(5);
     // An empty log has no releases.
-    assert_eq!(
-        fetch(&url(&server), &digest, TARGET).expect_err("empty"),
-        FetchFailure::NoRelease
+    assert!(
+        matches!(
+            fetch(&url(&server), &digest, TARGET).expect_err("empty"),
+            ToolError::NoSuchRelease { .. }
+        ),
+        "a 404"
     );
     for query in [
         format!("artifact={digest}"),
@@ -377,7 +384,10 @@ fn bad_queries_and_an_unreachable_log_are_clear_errors() {
     }
     assert!(matches!(
         fetch(&url(&server), "sha256:xyz", TARGET),
-        Err(FetchFailure::Error(e)) if e.contains("--artifact")
+        Err(ToolError::BadArgument {
+            flag: "--artifact",
+            ..
+        })
     ));
 
     // A port nothing listens on any more.
@@ -385,7 +395,9 @@ fn bad_queries_and_an_unreachable_log_are_clear_errors() {
     let addr = closed.local_addr().expect("addr");
     drop(closed);
     match fetch(&format!("http://{addr}"), &digest, TARGET) {
-        Err(FetchFailure::Error(e)) => assert!(e.contains("cannot reach the log"), "{e}"),
+        Err(e @ ToolError::Unreachable { .. }) => {
+            assert!(e.to_string().contains("cannot reach the log"), "{e}");
+        }
         other => panic!("expected an unreachable log, got {other:?}"),
     }
 }

@@ -2,20 +2,17 @@
 //! device target from a log (`GET /v1/bundle`, DESIGN §7), checks that it
 //! parses, and writes it to a file for delivery with the artifact.
 
-use std::io::Read as _;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::Args;
-use sightline_proofs::bundle::{Bundle, MAX_BUNDLE_BYTES};
+use sightline_proofs::bundle::Bundle;
 use sightline_proofs::policy::DeviceTarget;
 use sightline_proofs::record::ArtifactDigest;
 
 use super::record::replace_file;
 use super::{EXIT_ACCEPTED, EXIT_ERROR, EXIT_REFUSED};
-
-/// How long to wait for the log to connect and to answer.
-const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
+use crate::tlog::ToolError;
+use crate::tlog::http::{LogClient, unexpected};
 
 /// Arguments of `sightline bundle`.
 #[derive(Debug, Args)]
@@ -43,36 +40,6 @@ pub struct BundleArgs {
 /// considers not installable (`include_refused=true`).
 pub const REFUSAL_HEADER: &str = "sightline-not-installable";
 
-/// Why no bundle was fetched.
-#[derive(Debug, PartialEq, Eq)]
-pub enum FetchFailure {
-    /// The log has no release with that artifact (404).
-    NoRelease,
-    /// The release exists but is not installable for the target (409); the
-    /// log's stable reason and its message.
-    NotInstallable {
-        /// `NoRollout`, `TargetPaused` or `KeyRevoked`.
-        reason: String,
-        /// The log's explanation.
-        message: String,
-    },
-    /// Anything else: a bad argument, an unreachable log, an unexpected
-    /// answer, a bundle that does not parse.
-    Error(String),
-}
-
-impl std::fmt::Display for FetchFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NoRelease => f.write_str("the log has no release with that artifact"),
-            Self::NotInstallable { reason, message } => {
-                write!(f, "the log refused: {message} ({reason})")
-            }
-            Self::Error(e) => f.write_str(e),
-        }
-    }
-}
-
 /// Runs the command and returns its exit status: [`EXIT_ACCEPTED`] when
 /// the bundle was written, [`EXIT_REFUSED`] when the log answered 404 or
 /// 409, [`EXIT_ERROR`] otherwise; failures print one line to stderr.
@@ -86,8 +53,10 @@ pub fn run(args: &BundleArgs) -> u8 {
         args.include_refused,
     )
     .and_then(|(bundle, refusal)| {
-        replace_file(&args.out, &bundle.encode())
-            .map_err(|e| FetchFailure::Error(format!("-o {}: {e}", args.out.display())))?;
+        replace_file(&args.out, &bundle.encode()).map_err(|e| ToolError::File {
+            path: args.out.display().to_string(),
+            cause: e.to_string(),
+        })?;
         Ok((bundle, refusal))
     });
     match outcome {
@@ -104,11 +73,11 @@ pub fn run(args: &BundleArgs) -> u8 {
             );
             EXIT_ACCEPTED
         }
-        Err(failure) => {
-            eprintln!("sightline bundle: {failure}");
-            match failure {
-                FetchFailure::NoRelease | FetchFailure::NotInstallable { .. } => EXIT_REFUSED,
-                FetchFailure::Error(_) => EXIT_ERROR,
+        Err(error) => {
+            eprintln!("sightline bundle: {error}");
+            match error {
+                ToolError::NoSuchRelease { .. } | ToolError::NotInstallable { .. } => EXIT_REFUSED,
+                _ => EXIT_ERROR,
             }
         }
     }
@@ -119,8 +88,10 @@ pub fn run(args: &BundleArgs) -> u8 {
 /// is the device's [`crate::verify_release`].
 ///
 /// # Errors
-/// [`FetchFailure`], one per kind of answer.
-pub fn fetch(log: &str, artifact: &str, target: &str) -> Result<Bundle, FetchFailure> {
+/// [`ToolError::BadArgument`] for a malformed digest or target;
+/// [`ToolError::NoSuchRelease`] (404); [`ToolError::NotInstallable`] (409);
+/// transport errors, unexpected answers and a bundle that does not parse.
+pub fn fetch(log: &str, artifact: &str, target: &str) -> Result<Bundle, ToolError> {
     request(log, artifact, target, false).map(|(bundle, _)| bundle)
 }
 
@@ -131,82 +102,42 @@ fn request(
     artifact: &str,
     target: &str,
     include_refused: bool,
-) -> Result<(Bundle, Option<String>), FetchFailure> {
-    let digest = ArtifactDigest::parse(artifact).map_err(|_| {
-        FetchFailure::Error(format!(
-            "--artifact {artifact}: not sha256:<64 lowercase hex>"
-        ))
+) -> Result<(Bundle, Option<String>), ToolError> {
+    let digest = ArtifactDigest::parse(artifact).map_err(|error| ToolError::BadArgument {
+        flag: "--artifact",
+        value: artifact.to_owned(),
+        error,
     })?;
-    let target = DeviceTarget::new(target)
-        .map_err(|e| FetchFailure::Error(format!("--target {target}: {e}")))?;
-    let base = log.trim_end_matches('/');
-    // The client is built without a TLS stack (none is vendored yet), so
-    // an https URL is refused here rather than failing obscurely later.
-    if !base.starts_with("http://") {
-        return Err(FetchFailure::Error(format!(
-            "--log {log}: not an http:// URL (https is not supported by this build)"
-        )));
-    }
+    let target = DeviceTarget::new(target).map_err(|error| ToolError::BadArgument {
+        flag: "--target",
+        value: target.to_owned(),
+        error,
+    })?;
+    let client = LogClient::new(log)?;
     // Digest and target are already URL-safe: [a-z0-9:] and [A-Za-z0-9._/-].
-    let mut url = format!("{base}/v1/bundle?artifact={digest}&target={target}");
+    let mut path = format!("v1/bundle?artifact={digest}&target={target}");
     if include_refused {
-        url.push_str("&include_refused=true");
+        path.push_str("&include_refused=true");
     }
-    let client = reqwest::blocking::Client::builder()
-        .timeout(HTTP_TIMEOUT)
-        .build()
-        .map_err(|e| FetchFailure::Error(format!("HTTP client: {e}")))?;
-    let response = client.get(&url).send().map_err(|e| {
-        FetchFailure::Error(format!(
-            "cannot reach the log at {base}: {}",
-            root_cause(&e)
-        ))
-    })?;
-    let status = response.status().as_u16();
-    let refusal = response
-        .headers()
-        .get(REFUSAL_HEADER)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    let body = read_limited(response)
-        .map_err(|e| FetchFailure::Error(format!("reading the answer from {base}: {e}")))?;
-    match status {
-        200 => Bundle::parse(&body)
-            .map(|bundle| (bundle, refusal))
-            .map_err(|e| {
-                FetchFailure::Error(format!("the log at {base} sent a malformed bundle: {e}"))
+    let answer = client.get(&path)?;
+    match answer.status {
+        200 => Bundle::parse(&answer.body)
+            .map(|bundle| (bundle, answer.header(REFUSAL_HEADER)))
+            .map_err(|e| ToolError::MalformedAnswer {
+                url: format!("{}/{path}", client.base()),
+                detail: format!("not a bundle: {e}"),
             }),
-        404 => Err(FetchFailure::NoRelease),
+        404 => Err(ToolError::NoSuchRelease {
+            artifact: digest.to_string(),
+        }),
         409 => {
-            let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            let json: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
             let field = |name: &str| json[name].as_str().unwrap_or("unknown").to_owned();
-            Err(FetchFailure::NotInstallable {
+            Err(ToolError::NotInstallable {
                 reason: field("reason"),
                 message: field("message"),
             })
         }
-        other => Err(FetchFailure::Error(format!(
-            "the log at {base} answered {other}: {}",
-            String::from_utf8_lossy(&body).trim()
-        ))),
+        _ => Err(unexpected(&format!("{}/{path}", client.base()), &answer)),
     }
-}
-
-/// Reads at most one byte more than a bundle may hold, so that a hostile
-/// or broken log cannot make the command buffer without bound.
-fn read_limited(response: reqwest::blocking::Response) -> std::io::Result<Vec<u8>> {
-    let mut body = Vec::new();
-    response
-        .take(MAX_BUNDLE_BYTES as u64 + 1)
-        .read_to_end(&mut body)?;
-    Ok(body)
-}
-
-/// The innermost error message ("Connection refused"), which says more
-/// than reqwest's outer "error sending request".
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = e;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
 }

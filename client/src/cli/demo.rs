@@ -7,6 +7,7 @@ use clap::Args;
 
 use super::{EXIT_ACCEPTED, EXIT_ERROR};
 use crate::demo::{Options, run as tell};
+use crate::tlog::ToolError;
 
 /// Arguments of `sightline demo`.
 #[derive(Debug, Args)]
@@ -25,7 +26,7 @@ pub struct DemoArgs {
 /// Runs the demo: exit 0 when every step turned out as told, otherwise
 /// one line naming the step that did not, and [`EXIT_ERROR`].
 ///
-/// Spec: issue-level story of DESIGN §1; commands of DESIGN §8.
+/// Spec: DESIGN §1 (who uses Sightline, for what), §8 (the commands).
 pub fn run(args: &DemoArgs) -> u8 {
     match prepare(args).and_then(|(options, temporary)| {
         let told = tell(&options);
@@ -46,22 +47,26 @@ pub fn run(args: &DemoArgs) -> u8 {
 }
 
 /// The options, and whether the directory is a temporary one.
-fn prepare(args: &DemoArgs) -> Result<(Options, bool), String> {
+fn prepare(args: &DemoArgs) -> Result<(Options, bool), ToolError> {
     let bin_dir = match &args.bin_dir {
         Some(dir) => dir.clone(),
         None => std::env::current_exe()
             .ok()
             .and_then(|exe| exe.parent().map(ToOwned::to_owned))
-            .ok_or("cannot tell where this executable is; pass --bin-dir")?,
+            .ok_or_else(|| {
+                ToolError::DemoStep(
+                    "cannot tell where this executable is; pass --bin-dir".to_owned(),
+                )
+            })?,
     };
     let (dir, temporary) = match &args.dir {
         Some(dir) => {
             let empty = std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_none());
             if !empty {
-                return Err(format!(
+                return Err(ToolError::DemoStep(format!(
                     "{} is not empty; name a new directory",
                     dir.display()
-                ));
+                )));
             }
             (dir.clone(), false)
         }

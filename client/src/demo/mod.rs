@@ -20,8 +20,9 @@ use sightline_proofs::hash::sha256;
 use sightline_proofs::leaf_hash;
 use sightline_proofs::record::Timestamp;
 
-pub use stage::Failure;
-use stage::{Stage, free_port};
+use stage::{Failure, Stage, free_port};
+
+use crate::tlog::ToolError;
 
 /// The log's origin, which is also its key name.
 const ORIGIN: &str = "demo.sightline.example/log";
@@ -64,8 +65,13 @@ fn say(text: &str) {
 /// Runs the story; every server it started is stopped before it returns.
 ///
 /// # Errors
-/// The first step that did not turn out as expected, in one line.
-pub fn run(options: &Options) -> Result<(), Failure> {
+/// [`ToolError::DemoStep`] naming the first step that did not turn out as
+/// told, in one line.
+pub fn run(options: &Options) -> Result<(), ToolError> {
+    tell(options).map_err(ToolError::DemoStep)
+}
+
+fn tell(options: &Options) -> Result<(), Failure> {
     let mut stage = Stage::new(options.dir.clone(), options.bin_dir.clone())?;
     let result = story(&mut stage);
     act("Curtain");

@@ -17,8 +17,9 @@ const EXIT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The line both servers print once they accept connections.
 const LISTENING: &str = "listening on http://";
 
-/// A failed step: what went wrong, in one line.
-pub type Failure = String;
+/// A failed step: what went wrong, in one line (the demo's
+/// [`crate::tlog::ToolError::DemoStep`]).
+pub(super) type Failure = String;
 
 /// A server process started by the demo.
 struct Server {

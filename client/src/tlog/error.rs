@@ -140,6 +140,26 @@ pub enum ToolError {
         /// The checkpoint size searched.
         size: u64,
     },
+    /// The log has no release with this artifact (its bundle endpoint
+    /// answered 404).
+    #[error("the log has no release with artifact {artifact}")]
+    NoSuchRelease {
+        /// The artifact digest asked for.
+        artifact: String,
+    },
+    /// The release exists but the log will not bundle it for the target
+    /// (409): no rollout covers it, the target is paused, or a key is
+    /// revoked or unusable.
+    #[error("the log refused: {message} ({reason})")]
+    NotInstallable {
+        /// The log's stable reason (`NoRollout`, `TargetPaused`, …).
+        reason: String,
+        /// The log's explanation.
+        message: String,
+    },
+    /// A step of `sightline demo` did not turn out as the story tells.
+    #[error("{0}")]
+    DemoStep(String),
     /// The monitor's state file is malformed.
     #[error("state file {path}: {detail} (delete it to start over from the log's first entry)")]
     StateFile {

@@ -27,8 +27,20 @@ pub struct LogClient {
 pub struct Answer {
     /// The HTTP status.
     pub status: u16,
+    /// The response headers.
+    pub headers: reqwest::header::HeaderMap,
     /// The body, at most [`MAX_ANSWER_BYTES`].
     pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// A header's value as text, if present and printable.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(ToOwned::to_owned)
+    }
 }
 
 impl LogClient {
@@ -99,6 +111,7 @@ impl LogClient {
             cause: root_cause(&e),
         })?;
         let status = response.status().as_u16();
+        let headers = response.headers().clone();
         let mut body = Vec::new();
         response
             .take(MAX_ANSWER_BYTES)
@@ -113,7 +126,11 @@ impl LogClient {
                 cause: format!("larger than {} bytes", MAX_ANSWER_BYTES - 1),
             });
         }
-        Ok(Answer { status, body })
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
