@@ -184,15 +184,36 @@ pub async fn process_consistency(
     if new > size {
         return Err(Error::NotFound);
     }
-    let ranges = consistency_proof_nodes(old, new).map_err(Error::Internal)?;
-    let reader = FetchedTiles::fetch(state.store.as_ref(), &ranges, size).await?;
-    let proof = build_consistency_proof(&reader, old, new).map_err(Error::Internal)?;
+    let path = consistency_path(state.store.as_ref(), old, new, size).await?;
     let mut out = String::new();
-    for hash in proof.path() {
+    for hash in &path {
         out.push_str(&hash.to_base64());
         out.push('\n');
     }
     Ok(out)
+}
+
+/// The consistency proof from `old` to `new` (`old <= new <= size`, all
+/// committed), read from the tiles of tree size `size` in one batch; empty
+/// for `old` 0 or `old == new`. Shared by `/v1/consistency` and the
+/// add-checkpoint requests sent to witnesses.
+///
+/// # Errors
+/// Storage errors; [`Error::StorageCorrupt`] if a tile under the proof is
+/// missing; [`Error::Internal`] for sizes the tree cannot prove.
+pub(crate) async fn consistency_path(
+    store: &dyn LogStore,
+    old: u64,
+    new: u64,
+    size: u64,
+) -> Result<Vec<Hash>, Error> {
+    let ranges = consistency_proof_nodes(old, new).map_err(Error::Internal)?;
+    if ranges.is_empty() {
+        return Ok(Vec::new());
+    }
+    let reader = FetchedTiles::fetch(store, &ranges, size).await?;
+    let proof = build_consistency_proof(&reader, old, new).map_err(Error::Internal)?;
+    Ok(proof.path().to_vec())
 }
 
 /// `GET /v1/search?artifact=sha256:<hex>|key=<vkey>|owner=<name>

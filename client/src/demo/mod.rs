@@ -346,43 +346,21 @@ fn install(stage: &Stage, cast: &Cast, log: &str, release: &Release) -> Result<(
     for line in policy.lines() {
         say(&format!("    {line}"));
     }
-    stage.sightline(&[
-        "bundle",
-        "--log",
-        log,
-        "--artifact",
-        &release.digest,
-        "--target",
-        TARGET,
-        "-o",
+    stage.sightline(&bundle_args(log, release, "bundle.txt", false))?;
+    stage.sightline(&verify_args(
         "bundle.txt",
-    ])?;
-    stage.sightline(&[
-        "verify",
-        "--policy",
-        "camera.policy",
-        "--bundle",
-        "bundle.txt",
-        "--artifact",
         "firmware-2.1.0.bin",
-        "--state",
         "camera-1.state",
-    ])?;
+    ))?;
     say("Accepted: camera 1 installs 2.1.0 and remembers the checkpoint it trusted.");
     say("An attacker on the update path flips one bit of the image; camera 2 is offered it:");
     expect_refusal(
         stage,
-        &[
-            "verify",
-            "--policy",
-            "camera.policy",
-            "--bundle",
+        &verify_args(
             "bundle.txt",
-            "--artifact",
             "firmware-2.1.0-tampered.bin",
-            "--state",
             "camera-2.state",
-        ],
+        ),
         "step 3",
     )
 }
@@ -403,46 +381,15 @@ fn pause(stage: &Stage, cast: &Cast, log: &str, release: &Release) -> Result<(),
     ])?;
     submit(stage, log, "records/pause.rec")?;
     say("The log now refuses to hand out the bundle, and says why:");
-    let refused = stage.try_sightline(&[
-        "bundle",
-        "--log",
-        log,
-        "--artifact",
-        &release.digest,
-        "--target",
-        TARGET,
-        "-o",
-        "bundle-paused.txt",
-    ])?;
+    let refused = stage.try_sightline(&bundle_args(log, release, "bundle-paused.txt", false))?;
     if refused.code == Some(0) {
         return Err("the log served a bundle for a paused target".to_owned());
     }
     say("A compromised update server would not ask the log. The camera does not trust it either:");
-    stage.sightline(&[
-        "bundle",
-        "--log",
-        log,
-        "--artifact",
-        &release.digest,
-        "--target",
-        TARGET,
-        "--include-refused",
-        "-o",
-        "bundle-paused.txt",
-    ])?;
+    stage.sightline(&bundle_args(log, release, "bundle-paused.txt", true))?;
     expect_refusal(
         stage,
-        &[
-            "verify",
-            "--policy",
-            "camera.policy",
-            "--bundle",
-            "bundle-paused.txt",
-            "--artifact",
-            "firmware-2.1.0.bin",
-            "--state",
-            "camera-2.state",
-        ],
+        &verify_args("bundle-paused.txt", "firmware-2.1.0.bin", "camera-2.state"),
         "paused",
     )
 }
@@ -485,7 +432,24 @@ fn revoke(stage: &Stage, cast: &Cast, log: &str, release: &Release) -> Result<()
         "records/resume.rec",
     ])?;
     submit(stage, log, "records/resume.rec")?;
-    stage.sightline(&[
+    stage.sightline(&bundle_args(log, release, "bundle-revoked.txt", true))?;
+    say("Everything Alice signed is void, this release included:");
+    expect_refusal(
+        stage,
+        &verify_args("bundle-revoked.txt", "firmware-2.1.0.bin", "camera-2.state"),
+        "revoked",
+    )
+}
+
+/// The arguments of `sightline bundle` for the release and the camera's
+/// target, written to `out`.
+fn bundle_args<'a>(
+    log: &'a str,
+    release: &'a Release,
+    out: &'a str,
+    include_refused: bool,
+) -> Vec<&'a str> {
+    let mut args = vec![
         "bundle",
         "--log",
         log,
@@ -493,26 +457,29 @@ fn revoke(stage: &Stage, cast: &Cast, log: &str, release: &Release) -> Result<()
         &release.digest,
         "--target",
         TARGET,
-        "--include-refused",
         "-o",
-        "bundle-revoked.txt",
-    ])?;
-    say("Everything Alice signed is void, this release included:");
-    expect_refusal(
-        stage,
-        &[
-            "verify",
-            "--policy",
-            "camera.policy",
-            "--bundle",
-            "bundle-revoked.txt",
-            "--artifact",
-            "firmware-2.1.0.bin",
-            "--state",
-            "camera-2.state",
-        ],
-        "revoked",
-    )
+        out,
+    ];
+    if include_refused {
+        args.push("--include-refused");
+    }
+    args
+}
+
+/// The arguments of the camera's `sightline verify` of `artifact` with
+/// `bundle` and the trusted state file `state`.
+fn verify_args<'a>(bundle: &'a str, artifact: &'a str, state: &'a str) -> [&'a str; 9] {
+    [
+        "verify",
+        "--policy",
+        "camera.policy",
+        "--bundle",
+        bundle,
+        "--artifact",
+        artifact,
+        "--state",
+        state,
+    ]
 }
 
 /// `sightline submit --wait cosigned`; returns the index it printed.

@@ -86,12 +86,25 @@ pub struct Sequenced {
 type Reply = oneshot::Sender<Result<Sequenced, Error>>;
 
 struct Submission {
+    /// The bytes as received (kept so the round stores them verbatim).
     entry: Vec<u8>,
-    leaf_hash: Hash,
     /// The entry parsed, its signatures checked against a snapshot.
     preverified: Preverified,
     received: Instant,
     reply: Reply,
+}
+
+impl Submission {
+    fn leaf_hash(&self) -> Hash {
+        *self.preverified.leaf_hash()
+    }
+
+    /// Answers a resubmission of an entry already logged at `index`.
+    fn answer_logged(self, index: u64) {
+        let leaf_hash = self.leaf_hash();
+        // The submitter may have gone; nothing to do then.
+        let _ = self.reply.send(Ok(Sequenced { index, leaf_hash }));
+    }
 }
 
 /// What handlers and the task share besides the queue.
@@ -160,7 +173,7 @@ pub struct SequencerHandle {
 impl std::fmt::Debug for Submission {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Submission")
-            .field("leaf_hash", &self.leaf_hash)
+            .field("leaf_hash", &self.leaf_hash())
             .finish_non_exhaustive()
     }
 }
@@ -199,7 +212,6 @@ impl SequencerHandle {
         let (reply, answer) = oneshot::channel();
         let submission = Submission {
             entry,
-            leaf_hash,
             preverified,
             received,
             reply,
@@ -477,7 +489,7 @@ impl Sequencer {
         if batch.is_empty() {
             return;
         }
-        let hashes = batch.iter().map(|s| s.leaf_hash).collect();
+        let hashes = batch.iter().map(Submission::leaf_hash).collect();
         let known = match self.store.lookup_leaves(hashes).await {
             Ok(known) => known,
             Err(e) => {
@@ -491,10 +503,7 @@ impl Sequencer {
             match known {
                 Some(index) => {
                     self.metrics.deduplicated();
-                    let _ = submission.reply.send(Ok(Sequenced {
-                        index,
-                        leaf_hash: submission.leaf_hash,
-                    }));
+                    submission.answer_logged(index);
                 }
                 None => pending.push(submission),
             }
@@ -548,13 +557,10 @@ impl Sequencer {
         let recent = self.shared.recent();
         let mut rest = Vec::with_capacity(batch.len());
         for submission in batch {
-            match recent.get(&submission.leaf_hash) {
+            match recent.get(&submission.leaf_hash()) {
                 Some(index) => {
                     self.metrics.deduplicated();
-                    let _ = submission.reply.send(Ok(Sequenced {
-                        index,
-                        leaf_hash: submission.leaf_hash,
-                    }));
+                    submission.answer_logged(index);
                 }
                 None => rest.push(submission),
             }
@@ -578,19 +584,16 @@ impl Sequencer {
         let mut waiters = Vec::with_capacity(pending.len());
         let mut in_round: HashMap<Hash, u64> = HashMap::new();
         for submission in pending {
-            if let Some(&index) = in_round.get(&submission.leaf_hash) {
+            let leaf_hash = submission.leaf_hash();
+            if let Some(&index) = in_round.get(&leaf_hash) {
                 waiters.push(Waiter {
                     reply: submission.reply,
-                    sequenced: Sequenced {
-                        index,
-                        leaf_hash: submission.leaf_hash,
-                    },
+                    sequenced: Sequenced { index, leaf_hash },
                 });
                 continue;
             }
             let Submission {
                 entry,
-                leaf_hash,
                 preverified,
                 reply,
                 ..

@@ -30,7 +30,6 @@
 //!   only those cosignatures; the witness holds that size, answers the next
 //!   `old 0` with a 409, and cosigns the next checkpoint.
 
-pub mod consistency;
 #[cfg(test)]
 pub(crate) mod fake_witness;
 pub mod gatherer;

@@ -21,11 +21,11 @@ use sightline_proofs::AddCheckpointRequest;
 use sightline_proofs::witness_api::{parse_add_checkpoint_response, parse_tree_size_body};
 use tokio::sync::watch;
 
-use super::consistency::consistency_proof;
 use super::gatherer::{Cosigned, Gatherer};
 use super::metrics::WitnessCounters;
 use crate::config::WitnessSpec;
 use crate::error::Error;
+use crate::process::consistency_path;
 use crate::storage::{Head, LogStore};
 
 /// The first wait after a failure.
@@ -174,7 +174,7 @@ impl Sender {
     async fn attempt(&self, head: &Head, known: Option<u64>) -> Result<Answer, Error> {
         let url = &self.spec.url;
         let old = known.unwrap_or(0).min(head.size);
-        let proof = consistency_proof(self.store.as_ref(), old, head.size).await?;
+        let proof = consistency_path(self.store.as_ref(), old, head.size, head.size).await?;
         let body = AddCheckpointRequest::new(old, proof, head.checkpoint.clone())
             .map_err(Error::Internal)?
             .to_bytes();
