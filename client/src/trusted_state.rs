@@ -44,6 +44,8 @@ use crate::VerifyError;
 #[cfg(feature = "std")]
 mod file;
 #[cfg(feature = "std")]
+pub(crate) use file::replace_file;
+#[cfg(feature = "std")]
 pub use file::{load, store};
 
 /// First line of the text form.

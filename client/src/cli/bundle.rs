@@ -9,10 +9,10 @@ use sightline_proofs::bundle::Bundle;
 use sightline_proofs::policy::DeviceTarget;
 use sightline_proofs::record::ArtifactDigest;
 
-use super::record::replace_file;
 use super::{EXIT_ACCEPTED, EXIT_ERROR, EXIT_REFUSED};
 use crate::tlog::ToolError;
 use crate::tlog::http::{LogClient, unexpected};
+use crate::trusted_state::replace_file;
 
 /// Arguments of `sightline bundle`.
 #[derive(Debug, Args)]

@@ -22,6 +22,7 @@ use sightline_proofs::{Hash, ProofsError};
 
 use super::{EXIT_ACCEPTED, EXIT_ERROR};
 use crate::measure_file;
+use crate::trusted_state::replace_file;
 
 /// Arguments of `sightline record`.
 #[derive(Debug, Args)]
@@ -518,6 +519,8 @@ fn sign_existing(a: &SignArgs) -> Result<(), String> {
 fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
     use std::io::Write as _;
     if let Some(path) = out {
+        // `record sign -o RECORD_FILE` rewrites the file it read: written in
+        // place, a failure half-way would destroy the signatures collected.
         return replace_file(path, bytes).map_err(|e| format!("-o {}: {e}", path.display()));
     }
     let mut stdout = std::io::stdout().lock();
@@ -525,29 +528,4 @@ fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
         .write_all(bytes)
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("stdout: {e}"))
-}
-
-/// Replaces `path` with `bytes` through a temporary file and a rename.
-///
-/// `record sign -o RECORD_FILE` rewrites the file it read; written in place,
-/// a failure half-way would destroy the signatures collected so far. With
-/// the rename, the file holds either the old entry or the new one.
-pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let name = path.file_name().ok_or_else(|| {
-        std::io::Error::new(std::io::ErrorKind::InvalidInput, "path names no file")
-    })?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = path.with_file_name(tmp_name);
-    let written = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        // Best effort: do not leave the temporary file behind. The original
-        // error is the one worth reporting.
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
 }

@@ -195,7 +195,7 @@ impl SavedPosition {
             path: path.display().to_string(),
             detail: e.to_string(),
         })?;
-        crate::cli::record::replace_file(path, &bytes).map_err(|e| file_error(path, &e))
+        crate::trusted_state::replace_file(path, &bytes).map_err(|e| file_error(path, &e))
     }
 }
 

@@ -48,33 +48,54 @@ pub fn load(path: &Path) -> io::Result<TrustedState> {
 /// is untouched (a stale temporary file may remain and is overwritten next
 /// time).
 pub fn store(path: &Path, state: &TrustedState) -> io::Result<()> {
+    replace_file(path, state.encode().as_bytes())
+}
+
+/// Replaces `path` with `bytes` so that a crash or power loss leaves either
+/// the old file or the new one, never a torn mix, and the new one durable
+/// once this returns: the device's trusted state, and every file the
+/// `sightline` commands write (records, bundles, the monitor's position).
+///
+/// # Errors
+/// Any error creating, writing, syncing or renaming; on error the old file
+/// is untouched and the temporary file is removed (best effort).
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp_name = path
+    let name = path
         .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "state path has no file name"))?
-        .to_os_string();
-    tmp_name.push(".tmp");
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path names no file"))?;
+    // Hidden, and distinct per process, so that two writers of one file do
+    // not share a temporary file.
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
     let tmp = dir.join(tmp_name);
+    let written = write_synced(&tmp, bytes)
+        // Crash here: the old file is intact.
+        .and_then(|()| fs::rename(&tmp, path))
+        // Crash before this sync: either name may survive, both complete.
+        .and_then(|()| File::open(dir)?.sync_all());
+    if written.is_err() {
+        // The original error is the one worth reporting.
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}
 
-    // Crash here: only the temporary file is affected.
+/// Writes `bytes` to a new file at `path` and syncs it: the data must be
+/// durable before a rename makes it the file, or a crash could leave the
+/// name pointing at an empty file.
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
-        .open(&tmp)?;
-    file.write_all(state.encode().as_bytes())?;
-    // The data must be durable before the rename makes it the state, or a
-    // crash could leave the new name pointing at an empty file.
-    file.sync_all()?;
-    drop(file);
-    // Crash here: the old state is intact.
-    fs::rename(&tmp, path)?;
-    // Crash before this sync: either name may survive, both complete files.
-    File::open(dir)?.sync_all()?;
-    Ok(())
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 #[cfg(test)]
@@ -95,7 +116,11 @@ mod tests {
         );
         store(&path, &s).expect("store");
         assert_eq!(load(&path).expect("load"), s);
-        assert!(!dir.path().join("state.tmp").exists());
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["state"], "no temporary file is left");
     }
 
     #[test]
